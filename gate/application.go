@@ -1,0 +1,144 @@
+package gate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PermitType is the kind of permit an application is for.
+type PermitType string
+
+// The permit types the licensing system sends.
+const (
+	PermitBusinessLicense    PermitType = "business_license"
+	PermitBuildingPermit     PermitType = "building_permit"
+	PermitTender             PermitType = "tender"
+	PermitForeignWorker      PermitType = "foreign_worker_permit"
+	PermitOutsourcingLicense PermitType = "outsourcing_license"
+	PermitOther              PermitType = "other"
+)
+
+// PermitTypes lists every permit type, in the contract's order.
+var PermitTypes = []PermitType{PermitBusinessLicense, PermitBuildingPermit, PermitTender,
+	PermitForeignWorker, PermitOutsourcingLicense, PermitOther}
+
+// RiskLevels are OSS-RBA's risk levels.
+var RiskLevels = []string{"rendah", "menengah_rendah", "menengah_tinggi", "tinggi"}
+
+// BusinessScales are OSS's business scales (skala usaha).
+var BusinessScales = []string{"mikro", "kecil", "menengah", "besar"}
+
+// MaxListedWorkers bounds how many workers one application may list.
+const MaxListedWorkers = 10000
+
+// Application is a permit application that reached the compliance step of
+// the licensing workflow.
+type Application struct {
+	ID              string // the licensing system's application id
+	NIB             string
+	NPWP            string // normalized digits, or empty
+	CompanyName     string
+	RegionCode      string
+	PermitType      PermitType
+	KBLI            []string
+	RiskLevel       string // empty when not given
+	BusinessScale   string // empty when not given
+	DeclaredWorkers int
+	Workers         []Worker // listed workers; may be empty
+	CallbackURL     string   // empty when not given
+}
+
+// Worker is a worker listed in an application.
+type Worker struct {
+	NIK string
+}
+
+// Validate checks every field of the application and reports all that are at
+// fault at once, as a KindInvalid *Error with code "invalid_application".
+// Field names are paths relative to the application ("nib",
+// "workers[2].nik"). It normalizes the NPWP in place.
+func (a *Application) Validate() error {
+	var fs []FieldError
+	add := func(field, format string, args ...any) {
+		fs = append(fs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case strings.TrimSpace(a.ID) == "":
+		add("application_id", "is required")
+	case len(a.ID) > 128:
+		add("application_id", "must be at most 128 characters")
+	}
+	if a.NIB == "" {
+		add("nib", "is required")
+	} else if !ValidNIB(a.NIB) {
+		add("nib", "must be 13 digits")
+	}
+	if a.NPWP != "" {
+		if n, ok := NormalizeNPWP(a.NPWP); ok {
+			a.NPWP = n
+		} else {
+			add("npwp", "must be 15 or 16 digits")
+		}
+	}
+	if len(a.CompanyName) > 256 {
+		add("company_name", "must be at most 256 characters")
+	}
+	if a.RegionCode == "" {
+		add("region_code", "is required")
+	} else if !ValidRegionCode(a.RegionCode) {
+		add("region_code", "must be a 2-digit province or 4-digit regency/city code")
+	}
+	if a.PermitType == "" {
+		add("permit_type", "is required")
+	} else if !contains(PermitTypes, a.PermitType) {
+		add("permit_type", "must be one of %s", joinQuoted(PermitTypes))
+	}
+	for i, k := range a.KBLI {
+		if !ValidKBLI(k) {
+			add(fmt.Sprintf("kbli[%d]", i), "must be a 5-digit KBLI code")
+		}
+	}
+	if a.RiskLevel != "" && !contains(RiskLevels, a.RiskLevel) {
+		add("risk_level", "must be one of %s", joinQuoted(RiskLevels))
+	}
+	if a.BusinessScale != "" && !contains(BusinessScales, a.BusinessScale) {
+		add("business_scale", "must be one of %s", joinQuoted(BusinessScales))
+	}
+	if a.DeclaredWorkers < 0 {
+		add("declared_workers", "must be an integer >= 0")
+	}
+	if len(a.Workers) > MaxListedWorkers {
+		add("workers", "must list at most %d workers", MaxListedWorkers)
+	} else {
+		for i, w := range a.Workers {
+			if !ValidNIK(w.NIK) {
+				add(fmt.Sprintf("workers[%d].nik", i), "must be a 16-digit NIK with a valid birth date part")
+			}
+		}
+	}
+	if a.CallbackURL != "" && !strings.HasPrefix(a.CallbackURL, "https://") && !strings.HasPrefix(a.CallbackURL, "http://") {
+		add("callback_url", "must be an http(s) URL")
+	}
+	if len(fs) > 0 {
+		return &Error{Kind: KindInvalid, Code: "invalid_application",
+			Message: fmt.Sprintf("the application has %d invalid field(s)", len(fs)), Fields: fs}
+	}
+	return nil
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func joinQuoted[T ~string](list []T) string {
+	parts := make([]string, len(list))
+	for i, v := range list {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, ", ")
+}

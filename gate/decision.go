@@ -1,0 +1,114 @@
+package gate
+
+import "time"
+
+// Outcome is what the gate answers for an application.
+type Outcome string
+
+// The outcomes, from least to most severe.
+const (
+	OutcomeAllow  Outcome = "allow"
+	OutcomeReview Outcome = "review"
+	OutcomeDeny   Outcome = "deny"
+)
+
+// Severity orders outcomes: deny over review over allow.
+func (o Outcome) Severity() int {
+	switch o {
+	case OutcomeDeny:
+		return 2
+	case OutcomeReview:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// ReasonCode is a stable reason code (contract section 4): new ones may be
+// added, existing ones are never renamed.
+type ReasonCode string
+
+// Every reason code of contract section 4.
+const (
+	ReasonCompliant              ReasonCode = "COMPLIANT"
+	ReasonPermitNotGated         ReasonCode = "PERMIT_NOT_GATED"
+	ReasonScaleExempt            ReasonCode = "SCALE_EXEMPT"
+	ReasonOverridden             ReasonCode = "OVERRIDDEN"
+	ReasonEmployerNotRegistered  ReasonCode = "EMPLOYER_NOT_REGISTERED"
+	ReasonEmployerInactive       ReasonCode = "EMPLOYER_INACTIVE"
+	ReasonContributionArrears    ReasonCode = "CONTRIBUTION_ARREARS"
+	ReasonWorkersUnderRegistered ReasonCode = "WORKERS_UNDER_REGISTERED"
+	ReasonWorkerNotRegistered    ReasonCode = "WORKER_NOT_REGISTERED"
+	ReasonWorkerInactive         ReasonCode = "WORKER_INACTIVE"
+	ReasonUpheld                 ReasonCode = "UPHELD"
+	ReasonWorkerNotEmployerPaid  ReasonCode = "WORKER_NOT_EMPLOYER_PAID"
+	ReasonWorkerStatusUnclear    ReasonCode = "WORKER_STATUS_UNCLEAR"
+	ReasonInsufficientEvidence   ReasonCode = "INSUFFICIENT_EVIDENCE"
+	ReasonRegistryUnavailable    ReasonCode = "REGISTRY_UNAVAILABLE"
+	// ReasonEmployerStatusUnclear: the employer's status code is not one gate
+	// knows (contract section 8 says such a code is treated as unclear).
+	ReasonEmployerStatusUnclear ReasonCode = "EMPLOYER_STATUS_UNCLEAR"
+)
+
+// Reason is one finding behind a decision, explained in Bahasa Indonesia and
+// English, with the numbers behind it and the regulation it rests on.
+type Reason struct {
+	Code       ReasonCode
+	Outcome    Outcome
+	Message    string // Bahasa Indonesia
+	MessageEN  string
+	LegalBasis string
+	Remedy     string
+	// Details holds the numbers behind the reason. Values are JSON-friendly
+	// (int, int64, float64, string, bool, []any, map[string]any); never a
+	// full NIK.
+	Details map[string]any
+}
+
+// Evidence records what data a decision was made on.
+type Evidence struct {
+	Source Source
+	AsOf   time.Time // zero when Source is SourceNone
+	// WorkersListed, WorkersChecked: how many workers the application listed
+	// and how many were looked up (fewer when the policy samples).
+	WorkersListed  int
+	WorkersChecked int
+	// Employer is the employer record used, if any.
+	Employer *Employer
+}
+
+// Review is the review state of a deny or review decision.
+type Review struct {
+	State  string // "open" or "closed"
+	Action string // "uphold", "override", "reevaluate"; empty while open
+	Note   string
+	By     string // the reviewer's subject
+	At     time.Time
+}
+
+// Decision is gate's answer for an application. Decisions are immutable once
+// recorded; a later decision supersedes an earlier one.
+type Decision struct {
+	ID            string
+	ApplicationID string
+	NIB           string
+	RegionCode    string
+	PermitType    PermitType
+	Outcome       Outcome
+	Reasons       []Reason
+	Evidence      Evidence
+	PolicyVersion string
+	DecidedAt     time.Time
+	ValidUntil    time.Time
+	Supersedes    string // id of the decision this one replaces, or empty
+	Review        *Review
+
+	// Where the decision came from: the webhook client and delivery id, and
+	// the callback URL to notify of later changes. Not part of the public
+	// decision document.
+	ClientID    string
+	WebhookID   string
+	CallbackURL string
+	// DeclaredWorkers is copied from the application, for reports.
+	DeclaredWorkers int
+}

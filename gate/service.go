@@ -1,0 +1,146 @@
+package gate
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Findings is what the lookups for one application found: the input of
+// Evaluate besides the application and the policy.
+type Findings struct {
+	// EmployerErr is set when the employer could not be looked up; its code
+	// is CodeEmployerSourceDisabled when no employer data source exists.
+	Employer    EmployerLookup
+	EmployerErr error
+	// Workers holds one finding per checked worker, in list order.
+	Workers []WorkerFinding
+	// WorkersListed is how many workers the application listed.
+	WorkersListed int
+}
+
+// WorkerFinding is the lookup of one listed worker.
+type WorkerFinding struct {
+	Position int // index in the application's worker list
+	NIK      string
+	Lookup   ParticipantLookup
+	Err      error // set when the lookup failed
+}
+
+// Service runs the gate: look up, evaluate, record, answer.
+type Service struct {
+	Registry Registry
+	Store    Store
+	Policy   Policy
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// MaxLookupsInFlight bounds concurrent worker lookups for one
+	// application; 16 when zero.
+	MaxLookupsInFlight int
+	Logger             *slog.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Submit decides an application received as webhook delivery (clientID,
+// webhookID) and records the decision before returning it.
+//
+// The same delivery always gets the decision recorded for it first, and
+// nothing new is recorded. A new delivery for an application already decided
+// is evaluated afresh and supersedes the earlier decision.
+//
+// Errors: KindInvalid ("invalid_application") for a malformed application;
+// KindUnavailable ("store_unavailable") when the decision could not be
+// recorded, in which case no decision is given.
+func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
+	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
+		return d, nil
+	} else if KindOf(err) != KindNotFound {
+		return Decision{}, storeUnavailable(err)
+	}
+	d, err := s.Evaluate(ctx, app)
+	if err != nil {
+		return Decision{}, err
+	}
+	d.ID = NewDecisionID(d.DecidedAt)
+	d.ClientID, d.WebhookID = clientID, webhookID
+	stored, _, err := s.Store.RecordDecision(ctx, d)
+	if err != nil {
+		return Decision{}, storeUnavailable(err)
+	}
+	return stored, nil
+}
+
+// Evaluate looks the application's employer and workers up and decides it,
+// recording nothing. The decision has no ID.
+func (s *Service) Evaluate(ctx context.Context, app Application) (Decision, error) {
+	if err := app.Validate(); err != nil {
+		return Decision{}, err
+	}
+	var f Findings
+	if s.Policy.Gates(app.PermitType) && !s.Policy.Exempts(app.BusinessScale) {
+		f = s.lookUp(ctx, app)
+	}
+	return Evaluate(app, f, s.Policy, s.now()), nil
+}
+
+// lookUp looks the employer and the (possibly sampled) listed workers up
+// concurrently, with at most MaxLookupsInFlight worker lookups at once.
+func (s *Service) lookUp(ctx context.Context, app Application) Findings {
+	f := Findings{WorkersListed: len(app.Workers)}
+	positions := samplePositions(len(app.Workers), s.Policy.WorkerSampleSize)
+	f.Workers = make([]WorkerFinding, len(positions))
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f.Employer, f.EmployerErr = s.Registry.Employer(ctx, app.NIB)
+	}()
+	limit := s.MaxLookupsInFlight
+	if limit <= 0 {
+		limit = 16
+	}
+	sem := make(chan struct{}, limit)
+	for i, pos := range positions {
+		nik := app.Workers[pos].NIK
+		f.Workers[i] = WorkerFinding{Position: pos, NIK: nik}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f.Workers[i].Lookup, f.Workers[i].Err = s.Registry.Participant(ctx, nik)
+		}()
+	}
+	wg.Wait()
+	return f
+}
+
+// samplePositions returns the list positions to check: all of them, or a
+// random sample of size n in list order.
+func samplePositions(listed, n int) []int {
+	all := make([]int, listed)
+	for i := range all {
+		all[i] = i
+	}
+	if n <= 0 || n >= listed {
+		return all
+	}
+	rand.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	sample := all[:n]
+	slices.Sort(sample)
+	return sample
+}
+
+func storeUnavailable(err error) error {
+	return &Error{Kind: KindUnavailable, Code: "store_unavailable",
+		Message: "the decision could not be recorded; try again", Err: err}
+}

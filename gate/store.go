@@ -1,0 +1,30 @@
+package gate
+
+import "context"
+
+// Store persists decisions. Implementations translate their failures into
+// gate error kinds: KindUnavailable when the store cannot be reached or the
+// write could not be committed, KindNotFound for a missing row.
+type Store interface {
+	// RecordDecision durably records d as the answer to the webhook delivery
+	// (d.ClientID, d.WebhookID).
+	//
+	// If that delivery was recorded before (also by a concurrent call), it
+	// records nothing and returns the decision recorded then, with created
+	// false. Otherwise, in one transaction, it sets d.Supersedes to the
+	// current decision of d.ApplicationID (the one no other decision
+	// supersedes), if any, records d, and returns it with created true.
+	// When it returns without error, the decision is committed.
+	RecordDecision(ctx context.Context, d Decision) (stored Decision, created bool, err error)
+
+	// DecisionForWebhook returns the decision recorded as the answer to the
+	// webhook delivery (clientID, webhookID), or a KindNotFound error.
+	DecisionForWebhook(ctx context.Context, clientID, webhookID string) (Decision, error)
+
+	// Decision returns the decision with the given id, or a KindNotFound
+	// error.
+	Decision(ctx context.Context, id string) (Decision, error)
+
+	// Ping reports whether the store can be reached.
+	Ping(ctx context.Context) error
+}
