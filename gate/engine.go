@@ -1,10 +1,191 @@
 package gate
 
-import "time"
+import (
+	"math"
+	"time"
+)
+
+// coverageEpsilon absorbs binary floating-point error when rounding the
+// required worker count up: 100 x 0.07 is 7.000000000000001 in float64, and
+// must require 7 workers, not 8.
+const coverageEpsilon = 1e-9
+
+// RequiredWorkers is how many of the declared workers must be actively
+// registered under the policy: declared x coverage, rounded up.
+func RequiredWorkers(declared int, coverage float64) int {
+	return int(math.Ceil(float64(declared)*coverage - coverageEpsilon))
+}
 
 // Evaluate decides an application from what the lookups found, under a
-// policy, at a moment. It is a pure function: same inputs, same decision
-// (apart from the ID, which it leaves empty).
+// policy, at a moment. It is a pure function: the same inputs give the same
+// decision. It leaves the decision's ID empty.
+//
+// Every check that has data runs, so that an officer sees every problem at
+// once; the outcome is the most severe among the reasons. An outage is never
+// a denial by itself: it is REGISTRY_UNAVAILABLE with the policy's outcome.
 func Evaluate(app Application, f Findings, p Policy, now time.Time) Decision {
-	panic("not yet")
+	d := Decision{
+		ApplicationID:   app.ID,
+		NIB:             app.NIB,
+		RegionCode:      app.RegionCode,
+		PermitType:      app.PermitType,
+		PolicyVersion:   p.Version,
+		DecidedAt:       now,
+		ValidUntil:      now.Add(p.DecisionValidFor),
+		CallbackURL:     app.CallbackURL,
+		DeclaredWorkers: app.DeclaredWorkers,
+		Evidence:        Evidence{Source: SourceNone, WorkersListed: len(app.Workers)},
+	}
+	switch {
+	case !p.Gates(app.PermitType):
+		d.Reasons = []Reason{permitNotGated(app.PermitType)}
+	case p.Exempts(app.BusinessScale):
+		d.Reasons = []Reason{scaleExempt(app.BusinessScale, p.Version)}
+	default:
+		d.Reasons = checkFindings(app, f, p)
+		d.Evidence = evidenceOf(f, len(app.Workers))
+	}
+	d.Outcome = mostSevere(d.Reasons)
+	return d
+}
+
+func checkFindings(app Application, f Findings, p Policy) []Reason {
+	var reasons []Reason
+	unavailable := unavailableCounts{}
+	noEmployerSource := false
+
+	switch {
+	case f.EmployerErr != nil && CodeOf(f.EmployerErr) == CodeEmployerSourceDisabled:
+		noEmployerSource = true
+	case f.EmployerErr != nil:
+		unavailable.employer = true
+	case !f.Employer.Found:
+		reasons = append(reasons, employerNotRegistered(app.NIB))
+	default:
+		reasons = append(reasons, checkEmployer(f.Employer.Employer, app.DeclaredWorkers, p)...)
+	}
+
+	groups := map[ReasonCode][]WorkerFinding{}
+	for _, w := range f.Workers {
+		if w.Err != nil {
+			unavailable.workers++
+			continue
+		}
+		if code := workerReason(w.Lookup, p); code != "" {
+			groups[code] = append(groups[code], w)
+		}
+	}
+	for _, code := range []ReasonCode{ReasonWorkerNotRegistered, ReasonWorkerInactive,
+		ReasonWorkerNotEmployerPaid, ReasonWorkerStatusUnclear} {
+		if ws := groups[code]; len(ws) > 0 {
+			reasons = append(reasons, workerReasonFor(code, ws))
+		}
+	}
+
+	if noEmployerSource && f.WorkersListed == 0 {
+		reasons = append(reasons, insufficientEvidence())
+	}
+	if unavailable.employer || unavailable.workers > 0 {
+		reasons = append(reasons, registryUnavailable(unavailable, p.OnRegistryUnavailable))
+	}
+	if len(reasons) == 0 {
+		reasons = append(reasons, compliant(f, app.DeclaredWorkers, p))
+	}
+	return reasons
+}
+
+// checkEmployer checks a registered employer's status, arrears and worker
+// coverage.
+func checkEmployer(e Employer, declared int, p Policy) []Reason {
+	var reasons []Reason
+	switch e.Status {
+	case EmployerActive:
+	case EmployerInactive, EmployerSuspended:
+		reasons = append(reasons, employerInactive(e))
+	default:
+		reasons = append(reasons, employerStatusUnclear(e))
+	}
+	if e.ArrearsMonths > p.MaxArrearsMonths {
+		reasons = append(reasons, contributionArrears(e, p.MaxArrearsMonths))
+	}
+	if required := RequiredWorkers(declared, p.MinWorkerCoverage); e.ActiveWorkers < required {
+		reasons = append(reasons, workersUnderRegistered(declared, e.ActiveWorkers, required, e.RegisteredWorkers))
+	}
+	return reasons
+}
+
+// workerReason classifies one looked-up worker; "" means the worker passes.
+func workerReason(l ParticipantLookup, p Policy) ReasonCode {
+	if !l.Found {
+		return ReasonWorkerNotRegistered
+	}
+	switch l.Participant.Status {
+	case ParticipantActive:
+		if p.EmployerPays(l.Participant.Segment) {
+			return ""
+		}
+		return ReasonWorkerNotEmployerPaid
+	case ParticipantUnpaid, ParticipantInactiveMonthEnd:
+		return ReasonWorkerInactive
+	default:
+		// 2 deceased, 6 age limit, 7 suspended, and any code not known:
+		// a person must look. Never allow on a status gate does not know.
+		return ReasonWorkerStatusUnclear
+	}
+}
+
+// evidenceOf summarizes where the findings' data came from: the least fresh
+// source among the lookups that returned data, as of the oldest of them.
+func evidenceOf(f Findings, listed int) Evidence {
+	ev := Evidence{Source: SourceNone, WorkersListed: listed, WorkersChecked: len(f.Workers)}
+	consider := func(fe Fetch) {
+		if rank(fe.Source) > rank(ev.Source) {
+			ev.Source = fe.Source
+		}
+		if ev.AsOf.IsZero() || (!fe.AsOf.IsZero() && fe.AsOf.Before(ev.AsOf)) {
+			ev.AsOf = fe.AsOf
+		}
+	}
+	if f.EmployerErr == nil {
+		consider(f.Employer.Fetch)
+		if f.Employer.Found {
+			e := f.Employer.Employer
+			ev.Employer = &e
+		}
+	}
+	for _, w := range f.Workers {
+		if w.Err == nil {
+			consider(w.Lookup.Fetch)
+		}
+	}
+	return ev
+}
+
+// rank orders sources from no data to the least fresh data.
+func rank(s Source) int {
+	switch s {
+	case SourceLive:
+		return 1
+	case SourceCache:
+		return 2
+	case SourceStale:
+		return 3
+	default:
+		return 0
+	}
+}
+
+func mostSevere(reasons []Reason) Outcome {
+	out := OutcomeAllow
+	for _, r := range reasons {
+		if r.Outcome.Severity() > out.Severity() {
+			out = r.Outcome
+		}
+	}
+	return out
+}
+
+type unavailableCounts struct {
+	employer bool
+	workers  int
 }

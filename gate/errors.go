@@ -107,3 +107,12 @@ func KindOf(err error) Kind {
 	}
 	return KindInternal
 }
+
+// CodeOf returns the code of the first *Error in err's chain, or "".
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}

@@ -1,0 +1,240 @@
+package gate
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	t0   = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	live = Fetch{Source: SourceLive, AsOf: t0}
+)
+
+func app(permit PermitType, declared int, niks ...string) Application {
+	a := Application{ID: "OSS-1", NIB: "9120001234567", RegionCode: "1275", PermitType: permit,
+		DeclaredWorkers: declared, BusinessScale: "kecil"}
+	for _, n := range niks {
+		a.Workers = append(a.Workers, Worker{NIK: n})
+	}
+	return a
+}
+
+func employer(status string, active, arrears int) EmployerLookup {
+	return EmployerLookup{Found: true, Fetch: live, Employer: Employer{Code: "01020304",
+		NIB: "9120001234567", Status: status, RegisteredWorkers: active, ActiveWorkers: active,
+		ArrearsMonths: arrears, ArrearsAmount: int64(arrears) * 1_000_000}}
+}
+
+func worker(pos int, found bool, status, segment string) WorkerFinding {
+	nik := "127501410190" + string(rune('0'+pos/1000%10)) + string(rune('0'+pos/100%10)) +
+		string(rune('0'+pos/10%10)) + string(rune('0'+pos%10))
+	return WorkerFinding{Position: pos, NIK: nik, Lookup: ParticipantLookup{Found: found, Fetch: live,
+		Participant: Participant{NIK: nik, Status: status, Segment: segment}}}
+}
+
+var (
+	errDown     = &Error{Kind: KindUnavailable, Code: "bpjs_unavailable", Message: "down"}
+	errDisabled = &Error{Kind: KindUnavailable, Code: CodeEmployerSourceDisabled, Message: "no source"}
+)
+
+func codes(d Decision) []ReasonCode {
+	var cs []ReasonCode
+	for _, r := range d.Reasons {
+		cs = append(cs, r.Code)
+	}
+	return cs
+}
+
+func TestEvaluateReasons(t *testing.T) {
+	p := DefaultPolicy()
+	exempting := DefaultPolicy()
+	exempting.ExemptBusinessScales = []string{"kecil"}
+	denyOnOutage := DefaultPolicy()
+	denyOnOutage.OnRegistryUnavailable = OutcomeDeny
+	lenient := DefaultPolicy()
+	lenient.MinWorkerCoverage = 0.9
+	lenient.MaxArrearsMonths = 2
+
+	tests := []struct {
+		name    string
+		app     Application
+		f       Findings
+		p       Policy
+		want    Outcome
+		reasons []ReasonCode
+	}{
+		{"compliant", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 52, 0)}, p,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"permit not gated", app(PermitOther, 52), Findings{}, p,
+			OutcomeAllow, []ReasonCode{ReasonPermitNotGated}},
+		{"scale exempt", app(PermitBusinessLicense, 52), Findings{}, exempting,
+			OutcomeAllow, []ReasonCode{ReasonScaleExempt}},
+		{"employer not registered", app(PermitTender, 5), Findings{Employer: EmployerLookup{Fetch: live}}, p,
+			OutcomeDeny, []ReasonCode{ReasonEmployerNotRegistered}},
+		{"employer inactive", app(PermitTender, 5), Findings{Employer: employer("2", 5, 0)}, p,
+			OutcomeDeny, []ReasonCode{ReasonEmployerInactive}},
+		{"employer suspended", app(PermitTender, 5), Findings{Employer: employer("3", 5, 0)}, p,
+			OutcomeDeny, []ReasonCode{ReasonEmployerInactive}},
+		{"employer status unknown is review, never allow", app(PermitTender, 5), Findings{Employer: employer("8", 5, 0)}, p,
+			OutcomeReview, []ReasonCode{ReasonEmployerStatusUnclear}},
+		{"arrears over limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 1)}, p,
+			OutcomeDeny, []ReasonCode{ReasonContributionArrears}},
+		{"arrears exactly at limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 2)}, lenient,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"arrears one over limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 3)}, lenient,
+			OutcomeDeny, []ReasonCode{ReasonContributionArrears}},
+		{"under-registered", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 40, 0)}, p,
+			OutcomeDeny, []ReasonCode{ReasonWorkersUnderRegistered}},
+		{"coverage rounds up: 52 x 0.9 needs 47, 46 fails", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 46, 0)}, lenient,
+			OutcomeDeny, []ReasonCode{ReasonWorkersUnderRegistered}},
+		{"coverage rounds up: 52 x 0.9 needs 47, 47 passes", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 47, 0)}, lenient,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"declared 0 needs none", app(PermitBusinessLicense, 0), Findings{Employer: employer("1", 0, 0)}, p,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"several employer problems all reported", app(PermitBusinessLicense, 10), Findings{Employer: employer("2", 3, 4)}, p,
+			OutcomeDeny, []ReasonCode{ReasonEmployerInactive, ReasonContributionArrears, ReasonWorkersUnderRegistered}},
+		{"worker not registered", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, false, "", "")}}, p,
+			OutcomeDeny, []ReasonCode{ReasonWorkerNotRegistered}},
+		{"worker unpaid 9", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "9", "13")}}, p,
+			OutcomeDeny, []ReasonCode{ReasonWorkerInactive}},
+		{"worker inactive month end 15", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "15", "13")}}, p,
+			OutcomeDeny, []ReasonCode{ReasonWorkerInactive}},
+		{"worker mandiri", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "14")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
+		{"worker PBI", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "21")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
+		{"worker government contract employee is employer-paid", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "10")}}, p,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"worker deceased 2", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "2", "13")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
+		{"worker age limit 6", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "6", "13")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
+		{"worker suspended 7", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "7", "13")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
+		{"worker unknown status code is review, never allow", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "99", "13")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
+		{"insufficient evidence", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDisabled}, p,
+			OutcomeReview, []ReasonCode{ReasonInsufficientEvidence}},
+		{"no employer source, listed workers decide", app(PermitBusinessLicense, 1),
+			Findings{EmployerErr: errDisabled, WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "13")}}, p,
+			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"registry unavailable is review by default", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDown}, p,
+			OutcomeReview, []ReasonCode{ReasonRegistryUnavailable}},
+		{"registry unavailable follows the policy", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDown}, denyOnOutage,
+			OutcomeDeny, []ReasonCode{ReasonRegistryUnavailable}},
+		{"a worker lookup failing is unavailable, not unregistered", app(PermitBusinessLicense, 1),
+			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{{Position: 0, NIK: "1275014101900001", Err: errDown}}}, p,
+			OutcomeReview, []ReasonCode{ReasonRegistryUnavailable}},
+		{"deny outranks review", app(PermitBusinessLicense, 2),
+			Findings{Employer: employer("1", 2, 0), WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "7", "13"), worker(1, false, "", "")}}, p,
+			OutcomeDeny, []ReasonCode{ReasonWorkerNotRegistered, ReasonWorkerStatusUnclear}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Evaluate(tt.app, tt.f, tt.p, t0)
+			if d.Outcome != tt.want {
+				t.Errorf("outcome = %s, want %s (reasons %v)", d.Outcome, tt.want, codes(d))
+			}
+			if got := codes(d); !slices.Equal(got, tt.reasons) {
+				t.Errorf("reasons = %v, want %v", got, tt.reasons)
+			}
+			for _, r := range d.Reasons {
+				if r.Message == "" || r.MessageEN == "" || r.LegalBasis == "" {
+					t.Errorf("%s: message, message_en and legal_basis must all be set: %+v", r.Code, r)
+				}
+				if r.Outcome != OutcomeAllow && r.Code != ReasonRegistryUnavailable && r.Remedy == "" {
+					t.Errorf("%s: a deny or review reason needs a remedy", r.Code)
+				}
+			}
+		})
+	}
+}
+
+func TestEvaluateDetailsAndMasking(t *testing.T) {
+	p := DefaultPolicy()
+	a := app(PermitBusinessLicense, 52)
+	d := Evaluate(a, Findings{Employer: employer("1", 40, 0)}, p, t0)
+	r := d.Reasons[0]
+	if r.Details["declared"] != 52 || r.Details["active"] != 40 || r.Details["required"] != 52 {
+		t.Errorf("details = %v, want declared 52, active 40, required 52", r.Details)
+	}
+	if !strings.Contains(r.Remedy, "12") || !strings.Contains(r.Message, "40 dari 52") {
+		t.Errorf("message %q / remedy %q should name the numbers", r.Message, r.Remedy)
+	}
+	if !d.ValidUntil.Equal(t0.Add(720*time.Hour)) || d.PolicyVersion != "default-2026.11" {
+		t.Errorf("valid_until %v, policy %q", d.ValidUntil, d.PolicyVersion)
+	}
+
+	ws := []WorkerFinding{worker(3, false, "", ""), worker(7, false, "", "")}
+	d = Evaluate(app(PermitBusinessLicense, 0), Findings{Employer: employer("1", 0, 0), WorkersListed: 8, Workers: ws}, p, t0)
+	for _, r := range d.Reasons {
+		for _, w := range ws {
+			if strings.Contains(r.Message, w.NIK) || strings.Contains(r.MessageEN, w.NIK) {
+				t.Errorf("%s message shows a full NIK", r.Code)
+			}
+		}
+		list, _ := r.Details["workers"].([]any)
+		if len(list) != 2 {
+			t.Fatalf("workers detail = %v", r.Details["workers"])
+		}
+		first := list[0].(map[string]any)
+		if first["position"] != 3 || first["nik"] != "1275********0003" {
+			t.Errorf("first worker = %v, want position 3 and masked NIK", first)
+		}
+	}
+}
+
+func TestEvaluateEvidence(t *testing.T) {
+	older := t0.Add(-5 * time.Hour)
+	f := Findings{Employer: employer("1", 1, 0), WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "0", "13"), worker(1, true, "0", "13")}}
+	f.Workers[1].Lookup.Fetch = Fetch{Source: SourceStale, AsOf: older}
+	d := Evaluate(app(PermitBusinessLicense, 1, "1", "2"), f, DefaultPolicy(), t0)
+	if d.Evidence.Source != SourceStale || !d.Evidence.AsOf.Equal(older) {
+		t.Errorf("evidence = %+v, want the least fresh source (stale) as of the oldest fetch", d.Evidence)
+	}
+	if d.Evidence.WorkersListed != 2 || d.Evidence.WorkersChecked != 2 || d.Evidence.Employer == nil {
+		t.Errorf("evidence counts = %+v", d.Evidence)
+	}
+	d = Evaluate(app(PermitBusinessLicense, 1), Findings{EmployerErr: errDown}, DefaultPolicy(), t0)
+	if d.Evidence.Source != SourceNone || !d.Evidence.AsOf.IsZero() {
+		t.Errorf("evidence with no data = %+v, want none", d.Evidence)
+	}
+}
+
+func TestRequiredWorkers(t *testing.T) {
+	tests := []struct {
+		declared int
+		coverage float64
+		want     int
+	}{
+		{52, 1, 52}, {52, 0.9, 47}, {100, 0.07, 7}, {10, 0.33, 4}, {0, 1, 0}, {1, 0.01, 1}, {7, 0, 0},
+	}
+	for _, tt := range tests {
+		if got := RequiredWorkers(tt.declared, tt.coverage); got != tt.want {
+			t.Errorf("RequiredWorkers(%d, %v) = %d, want %d", tt.declared, tt.coverage, got, tt.want)
+		}
+	}
+}
+
+func TestErrorKinds(t *testing.T) {
+	err := Errorf(KindUnavailable, "bpjs_unavailable", "lookup: %w", errors.New("connection refused"))
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNotFound) {
+		t.Errorf("errors.Is by kind failed for %v", err)
+	}
+	if CodeOf(err) != "bpjs_unavailable" || KindOf(errors.New("x")) != KindInternal {
+		t.Errorf("CodeOf/KindOf wrong")
+	}
+}
