@@ -1,0 +1,160 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// ErrorJSON is the body of every error response:
+// {"error":{"code":"...","message":"...","fields":[...]}}.
+type ErrorJSON struct {
+	Error ErrorDetailJSON `json:"error"`
+}
+
+// ErrorDetailJSON is the error object: a stable code, a message for people,
+// and the fields at fault, if particular fields are.
+type ErrorDetailJSON struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Fields  []FieldJSON `json:"fields,omitempty"`
+}
+
+// FieldJSON names one field at fault by its path in the request body.
+type FieldJSON struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// statusByKind is the one table from gate error kinds to HTTP statuses.
+// KindInternal is absent on purpose: internal errors are never shown.
+var statusByKind = map[gate.Kind]int{
+	gate.KindInvalid:         http.StatusUnprocessableEntity,
+	gate.KindNotFound:        http.StatusNotFound,
+	gate.KindConflict:        http.StatusConflict,
+	gate.KindUnavailable:     http.StatusServiceUnavailable,
+	gate.KindUnauthenticated: http.StatusUnauthorized,
+	gate.KindForbidden:       http.StatusForbidden,
+	gate.KindTooLarge:        http.StatusRequestEntityTooLarge,
+}
+
+// statusByCode overrides statusByKind for codes whose status differs from
+// their kind's.
+var statusByCode = map[string]int{
+	codeMalformedJSON: http.StatusBadRequest,
+}
+
+// noBearerChallenge lists unauthenticated codes that are not about a bearer
+// token (the webhook is authenticated by its signature), so that their 401
+// does not invite the sender to send one.
+var noBearerChallenge = map[string]bool{
+	codeMissingSignatureHeaders: true,
+	codeInvalidSignature:        true,
+	codeTimestampOutOfTolerance: true,
+}
+
+// codeByStatus names Echo's own errors (no route, wrong method, ...).
+var codeByStatus = map[int]string{
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          "unauthenticated",
+	http.StatusForbidden:             "forbidden",
+	http.StatusTooManyRequests:       "too_many_requests",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// retryAfterSeconds is what an unavailable answer asks the caller to wait.
+const retryAfterSeconds = "5"
+
+// handleError is the Echo HTTPErrorHandler: every error a handler or
+// middleware returns is answered here, in the ErrorJSON shape.
+func (s *server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, body := s.errorResponse(err, c)
+	h := c.Response().Header()
+	switch status {
+	case http.StatusServiceUnavailable:
+		h.Set("Retry-After", retryAfterSeconds)
+	case http.StatusUnauthorized:
+		if !noBearerChallenge[body.Error.Code] {
+			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="jkngate"`)
+		}
+	}
+	if c.Request().Method == http.MethodHead {
+		err = c.NoContent(status)
+	} else {
+		err = c.JSON(status, body)
+	}
+	if err != nil {
+		s.requestLogger(c).Warn("writing the error response failed", "err", err)
+	}
+}
+
+// errorResponse maps err to a status and body. Errors it does not recognize
+// are logged at error level and answered with a generic 500.
+func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
+	var ge *gate.Error
+	if errors.As(err, &ge) {
+		status, ok := statusByCode[ge.Code]
+		if !ok {
+			status, ok = statusByKind[ge.Kind]
+		}
+		if ok {
+			if status == http.StatusServiceUnavailable {
+				// Expected in an outage, so not an error; the cause is
+				// worth seeing.
+				s.requestLogger(c).Warn("dependency unavailable", "err", err)
+			}
+			code := ge.Code
+			if code == "" {
+				code = ge.Kind.String()
+			}
+			body := ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: ge.Message}}
+			for _, f := range ge.Fields {
+				body.Error.Fields = append(body.Error.Fields, FieldJSON(f))
+			}
+			return status, body
+		}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code < 500 && he.Code >= 400 {
+		code, ok := codeByStatus[he.Code]
+		if !ok {
+			code = strings.ReplaceAll(strings.ToLower(http.StatusText(he.Code)), " ", "_")
+		}
+		msg := strings.ToLower(http.StatusText(he.Code))
+		if m, ok := he.Message.(string); ok && m != "" {
+			msg = m
+		}
+		return he.Code, ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: msg}}
+	}
+	s.requestLogger(c).Error("internal error", "err", err)
+	return http.StatusInternalServerError, ErrorJSON{Error: ErrorDetailJSON{
+		Code: "internal", Message: "internal error; the request id identifies it in the logs"}}
+}
+
+// panicError carries a recovered panic and its stack to handleError, which
+// logs it like any other unknown error. It has no Unwrap on purpose: a panic
+// is a 500 whatever value it carries.
+type panicError struct {
+	value error
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v\n%s", e.value, e.stack) }
+
+// LogValue keeps a recovered panic's stack out of the one-line message.
+func (e *panicError) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("panic", e.value.Error()), slog.String("stack", string(e.stack)))
+}

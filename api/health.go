@@ -1,0 +1,83 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// checkTimeout bounds each readiness check, so that a hanging dependency
+// makes /readyz fail rather than hang.
+const checkTimeout = 2 * time.Second
+
+// HealthJSON is the body of /healthz.
+type HealthJSON struct {
+	Status string `json:"status"`
+}
+
+// ReadyJSON is the body of /readyz: Status is "ok" or "unavailable"; Checks
+// maps each check's name to "ok" or "error: ...".
+type ReadyJSON struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
+}
+
+// healthz is GET /healthz: the process is alive.
+func (s *server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, HealthJSON{Status: "ok"})
+}
+
+// readyz is GET /readyz: runs every check concurrently, each within
+// checkTimeout, and answers 503 when a required one fails.
+func (s *server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), checkTimeout)
+	defer cancel()
+	type result struct {
+		i   int
+		err error
+	}
+	done := make(chan result, len(s.checks)) // buffered: late checks never block
+	for i, chk := range s.checks {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					done <- result{i, fmt.Errorf("panic: %v", r)}
+				}
+			}()
+			done <- result{i, chk.Check(ctx)}
+		}()
+	}
+	errs := make([]error, len(s.checks))
+	for i := range errs {
+		errs[i] = context.DeadlineExceeded
+	}
+collect:
+	for range s.checks {
+		select {
+		case r := <-done:
+			errs[r.i] = r.err
+		case <-ctx.Done():
+			break collect // checks not in yet keep their timeout error
+		}
+	}
+
+	body := ReadyJSON{Status: "ok", Checks: make(map[string]string, len(s.checks))}
+	status := http.StatusOK
+	for i, chk := range s.checks {
+		if errs[i] == nil {
+			body.Checks[chk.Name] = "ok"
+			continue
+		}
+		body.Checks[chk.Name] = "error: " + truncate(errs[i].Error(), 200)
+		if chk.Required {
+			body.Status, status = "unavailable", http.StatusServiceUnavailable
+		}
+	}
+	if status != http.StatusOK {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+	}
+	return c.JSON(status, body)
+}

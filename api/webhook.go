@@ -1,0 +1,152 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+)
+
+// The webhook's error codes (contract section 3).
+const (
+	codeMalformedJSON           = "malformed_json"
+	codeMissingSignatureHeaders = "missing_signature_headers"
+	codeInvalidSignature        = "invalid_signature"
+	codeTimestampOutOfTolerance = "timestamp_out_of_tolerance"
+	codeUnknownClient           = "unknown_client"
+	codePayloadTooLarge         = "payload_too_large"
+	codeInvalidApplication      = "invalid_application"
+	codeUnsupportedEventType    = "unsupported_event_type"
+)
+
+// maxWebhookBody is the largest webhook body accepted (contract section 3).
+const maxWebhookBody = 1 << 20
+
+// eventApplicationSubmitted is the only event type the webhook accepts.
+const eventApplicationSubmitted = "application.submitted"
+
+// receiveWebhook is POST /v1/webhooks/:client_id. In order: the client must
+// be known, the body at most 1 MiB, the signature valid (checked on the raw
+// bytes before any parsing), the body a well-formed application.submitted
+// event; then gate decides and records, and the decision is the answer.
+func (s *server) receiveWebhook(c echo.Context) error {
+	clientID := c.Param("client_id")
+	secrets, ok := s.clients[clientID]
+	if !ok || len(secrets) == 0 {
+		return &gate.Error{Kind: gate.KindNotFound, Code: codeUnknownClient,
+			Message: "no webhook client with this id"}
+	}
+	req := c.Request()
+	body, err := readBody(req, maxWebhookBody)
+	if err != nil {
+		return err
+	}
+	if err := standardwebhooks.Verify(req.Header, body, secrets, s.now()); err != nil {
+		return signatureError(err)
+	}
+	app, err := parseSubmission(body)
+	if err != nil {
+		return err
+	}
+	d, err := s.gate.Submit(req.Context(), clientID, req.Header.Get(standardwebhooks.HeaderID), app)
+	if err != nil {
+		return prefixFields(err, "data.")
+	}
+	return c.JSON(http.StatusOK, DecisionResponse(d))
+}
+
+// readBody reads at most limit bytes, also from bodies without a
+// Content-Length, and answers payload_too_large beyond that.
+func readBody(req *http.Request, limit int64) ([]byte, error) {
+	tooLarge := &gate.Error{Kind: gate.KindTooLarge, Code: codePayloadTooLarge,
+		Message: fmt.Sprintf("the body must be at most %d bytes", limit)}
+	if req.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge
+		}
+		return nil, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON,
+			Message: "the body could not be read", Err: err}
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge
+	}
+	return body, nil
+}
+
+// signatureError maps a standardwebhooks error to the contract's 401 codes.
+func signatureError(err error) error {
+	code := codeInvalidSignature
+	switch {
+	case errors.Is(err, standardwebhooks.ErrMissingHeaders):
+		code = codeMissingSignatureHeaders
+	case errors.Is(err, standardwebhooks.ErrTimestampOutOfTolerance):
+		code = codeTimestampOutOfTolerance
+	}
+	return &gate.Error{Kind: gate.KindUnauthenticated, Code: code, Message: err.Error()}
+}
+
+// parseSubmission decodes an application.submitted event. Invalid JSON is
+// malformed_json; a missing or non-string type, or a bad data object, is
+// invalid_application with the fields at fault; another type is
+// unsupported_event_type.
+func parseSubmission(body []byte) (gate.Application, error) {
+	var event map[string]json.RawMessage
+	if err := json.Unmarshal(body, &event); err != nil {
+		msg := "the body is not valid JSON"
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			msg = "the body must be a JSON object"
+		}
+		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON, Message: msg}
+	}
+	var typeField []gate.FieldError
+	var typ string
+	switch raw := event["type"]; {
+	case isNull(raw):
+		typeField = []gate.FieldError{{Field: "type", Message: "is required"}}
+	case json.Unmarshal(raw, &typ) != nil:
+		typeField = []gate.FieldError{{Field: "type", Message: "must be a string"}}
+	case typ != eventApplicationSubmitted:
+		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeUnsupportedEventType,
+			Message: fmt.Sprintf("event type %q is not supported", truncate(typ, 64)),
+			Fields:  []gate.FieldError{{Field: "type", Message: "must be " + eventApplicationSubmitted}}}
+	}
+	app, err := parseApplication(event["data"], "data.")
+	if len(typeField) == 0 {
+		return app, err
+	}
+	var fields []gate.FieldError
+	var ge *gate.Error
+	if errors.As(err, &ge) {
+		fields = ge.Fields
+	}
+	fields = append(typeField, fields...)
+	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
+		Message: fmt.Sprintf("the application has %d invalid field(s)", len(fields)), Fields: fields}
+}
+
+// prefixFields returns err with its field paths, which gate gives relative
+// to the application, made relative to the request body.
+func prefixFields(err error, prefix string) error {
+	var ge *gate.Error
+	if !errors.As(err, &ge) || len(ge.Fields) == 0 {
+		return err
+	}
+	out := *ge
+	out.Fields = make([]gate.FieldError, len(ge.Fields))
+	for i, f := range ge.Fields {
+		out.Fields[i] = gate.FieldError{Field: prefix + f.Field, Message: f.Message}
+	}
+	return &out
+}
