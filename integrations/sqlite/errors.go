@@ -1,0 +1,43 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/jkngate/jkngate/gate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Error codes of the *gate.Error values the store returns.
+const (
+	CodeNotFound    = "decision_not_found"
+	CodeConflict    = "store_conflict"
+	CodeUnavailable = "store_unavailable"
+)
+
+// translate turns a database/sql or SQLite error into gate's error kinds: no
+// rows is KindNotFound, a constraint violation KindConflict, and anything
+// else (busy, disk full, I/O error, closed database, cancelled context)
+// KindUnavailable, since none of those say anything about the request and
+// trying again may succeed. The cause stays reachable with errors.Is/As.
+func translate(what string, err error) error {
+	var se *sqlite.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return &gate.Error{Kind: gate.KindNotFound, Code: CodeNotFound,
+			Message: "no such decision", Err: err}
+	case errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT:
+		return &gate.Error{Kind: gate.KindConflict, Code: CodeConflict,
+			Message: "could not " + what + ": a constraint was violated", Err: err}
+	default:
+		return unavailable(what, err)
+	}
+}
+
+func unavailable(what string, err error) error {
+	return &gate.Error{Kind: gate.KindUnavailable, Code: CodeUnavailable,
+		Message: "could not " + what, Err: err}
+}
