@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jkngate/jkngate/config"
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/bpjs"
+	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+)
+
+// demoClientID is the webhook client the demo configures and signs with.
+const demoClientID = "demo-licensing"
+
+// demo runs the gate with everything embedded: a SQLite file in a temporary
+// directory (unless JKNGATE_DATABASE_URL names one), and the BPJS simulator
+// in the same process. It sends sample applications, prints their decisions,
+// and serves until ctx ends.
+func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "listen address (default JKNGATE_ADDR or :8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, policy, err := loadConfig(getenv, config.ModeDemo)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	if getenv("JKNGATE_DATABASE_URL") == "" {
+		dir, err := os.MkdirTemp("", "jkngate-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DatabaseURL = filepath.Join(dir, "jkngate.db")
+	}
+	secret, err := newWebhookSecret()
+	if err != nil {
+		return err
+	}
+	cfg.WebhookClients = []config.WebhookClient{{ID: demoClientID, Secrets: []string{secret.Encode()}}}
+	logger := newLogger(cfg, stderr)
+
+	sim := bpjssim.New(bpjssim.Config{Logger: logger})
+	simURL, stopSim, err := startSimulator(sim)
+	if err != nil {
+		return err
+	}
+	defer stopSim()
+
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	creds := sim.Credentials()
+	registry, err := bpjs.New(bpjs.Config{BaseURL: simURL, EmployerBaseURL: simURL, Credentials: creds,
+		Timeout: cfg.BPJSTimeout})
+	if err != nil {
+		return err
+	}
+	g := &gate.Service{Registry: registry, Store: store, Policy: policy, Logger: logger}
+
+	onListen := func(addr string) {
+		base := "http://" + loopback(addr)
+		fmt.Fprintf(stdout, "BPJS simulator:      %s (data: %s/_sim/data)\n", simURL, simURL)
+		fmt.Fprintf(stdout, "database:            %s\n", cfg.DatabaseURL)
+		fmt.Fprintf(stdout, "webhook client id:   %s\n", demoClientID)
+		fmt.Fprintf(stdout, "webhook secret:      %s\n\n", secret.Encode())
+		go func() {
+			sendSamples(ctx, stdout, base, secret, sim.Data())
+			printCurl(stdout, base, secret, sim.Data())
+			fmt.Fprintln(stdout, "serving until interrupted (Ctrl-C)")
+		}()
+	}
+	return listenAndServe(ctx, cfg, g, store, logger, stdout, onListen)
+}
+
+func newWebhookSecret() (standardwebhooks.Secret, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return standardwebhooks.Secret{}, err
+	}
+	return standardwebhooks.NewSecret(key), nil
+}
+
+// startSimulator serves the simulator on a free loopback port.
+func startSimulator(sim *bpjssim.Server) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("bpjs simulator: %w", err)
+	}
+	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// loopback turns a listen address such as ":8080" or "[::]:8080" into one a
+// client on this machine can dial.
+func loopback(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		return "localhost:" + port
+	}
+	return addr
+}
+
+// sample is one demo application: a simulator company and what to ask for.
+type sample struct {
+	title    string
+	scenario bpjssim.Scenario
+	permit   gate.PermitType
+}
+
+var samples = []sample{
+	{"compliant employer", bpjssim.ScenarioCompliant, gate.PermitBusinessLicense},
+	{"workers under-registered", bpjssim.ScenarioUnderRegistered, gate.PermitBusinessLicense},
+	{"employer not registered", bpjssim.ScenarioUnregistered, gate.PermitBuildingPermit},
+	{"contribution arrears", bpjssim.ScenarioArrears3Plus, gate.PermitTender},
+	{"worker status unclear", bpjssim.ScenarioWorkerStatusUnclear, gate.PermitBusinessLicense},
+	{"worker paid by the state", bpjssim.ScenarioWorkerNotEmployerPaid, gate.PermitOutsourcingLicense},
+	{"permit type not gated", bpjssim.ScenarioUnderRegistered, gate.PermitOther},
+}
+
+// applicationFor builds the webhook body for a sample.
+func applicationFor(i int, s sample, data bpjssim.Data) (map[string]any, bool) {
+	app := map[string]any{
+		"application_id": fmt.Sprintf("DEMO-%s-%03d", time.Now().UTC().Format("20060102"), i+1),
+		"permit_type":    string(s.permit), "kbli": []string{"47111"}, "risk_level": "menengah_rendah",
+		"business_scale": "kecil",
+	}
+	if s.scenario == bpjssim.ScenarioUnregistered {
+		if len(data.UnregisteredNIBs) == 0 {
+			return nil, false
+		}
+		app["nib"], app["region_code"], app["company_name"] = data.UnregisteredNIBs[0], "1275", "CV Belum Terdaftar"
+		app["declared_workers"] = 8
+		return app, true
+	}
+	e, ok := data.Pick(s.scenario)
+	if !ok {
+		return nil, false
+	}
+	workers := make([]map[string]string, len(e.Workers))
+	for j, nik := range e.Workers {
+		workers[j] = map[string]string{"nik": nik}
+	}
+	app["nib"], app["npwp"], app["company_name"], app["region_code"] = e.NIB, e.NPWP, e.Name, e.RegionCode
+	app["declared_workers"], app["workers"] = e.DeclaredWorkers, workers
+	return app, true
+}
+
+// sendSamples posts one signed application per sample and prints the
+// decisions.
+func sendSamples(ctx context.Context, w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) {
+	fmt.Fprintln(w, "sample applications:")
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i, s := range samples {
+		app, ok := applicationFor(i, s, data)
+		if !ok {
+			continue
+		}
+		body, _ := json.Marshal(map[string]any{"type": "application.submitted",
+			"timestamp": time.Now().UTC().Format(time.RFC3339), "data": app})
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/webhooks/"+demoClientID, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		standardwebhooks.SetHeaders(req.Header, secret, fmt.Sprintf("msg_demo_%d_%d", time.Now().UnixNano(), i), time.Now(), body)
+		resp, err := client.Do(req)
+		if err != nil {
+			fmt.Fprintf(w, "  %-26s error: %v\n", s.title, err)
+			continue
+		}
+		var d struct {
+			DecisionID string `json:"decision_id"`
+			Outcome    string `json:"outcome"`
+			Reasons    []struct {
+				Code      string `json:"code"`
+				MessageEN string `json:"message_en"`
+			} `json:"reasons"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&d)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			fmt.Fprintf(w, "  %-26s HTTP %d %v\n", s.title, resp.StatusCode, err)
+			continue
+		}
+		fmt.Fprintf(w, "  %-26s %-6s %s  %s\n", s.title, strings.ToUpper(d.Outcome), app["application_id"], d.DecisionID)
+		for _, r := range d.Reasons {
+			fmt.Fprintf(w, "  %26s - %s: %s\n", "", r.Code, r.MessageEN)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// printCurl prints a shell snippet that signs and sends one application with
+// openssl and curl, so people can try the webhook by hand.
+func printCurl(w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) {
+	e, ok := data.Pick(bpjssim.ScenarioCompliant)
+	if !ok {
+		return
+	}
+	raw, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret.Encode(), "whsec_"))
+	fmt.Fprintf(w, "try it by hand (bash, openssl, curl):\n")
+	fmt.Fprintf(w, "  body='{\"type\":\"application.submitted\",\"data\":{\"application_id\":\"MY-APP-1\",\"nib\":\"%s\",\"region_code\":\"%s\",\"permit_type\":\"business_license\",\"declared_workers\":%d}}'\n",
+		e.NIB, e.RegionCode, e.DeclaredWorkers)
+	fmt.Fprintf(w, "  id=msg_$(date +%%s%%N); ts=$(date +%%s)\n")
+	fmt.Fprintf(w, "  sig=$(printf '%%s.%%s.%%s' \"$id\" \"$ts\" \"$body\" | openssl dgst -sha256 -mac HMAC -macopt hexkey:%s -binary | base64)\n", hex.EncodeToString(raw))
+	fmt.Fprintf(w, "  curl -s %s/v1/webhooks/%s -H \"webhook-id: $id\" -H \"webhook-timestamp: $ts\" -H \"webhook-signature: v1,$sig\" -H 'Content-Type: application/json' -d \"$body\"\n\n",
+		base, demoClientID)
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+)
+
+const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" // 24 bytes, test only
+
+// gateUnderTest is a jkngate serve process started with run on port 0.
+type gateUnderTest struct {
+	base   string
+	dbPath string
+	sim    *bpjssim.Server
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startGate starts run("serve") against an in-process simulator, with a
+// fresh SQLite file, and waits until it listens.
+func startGate(t *testing.T) *gateUnderTest {
+	t.Helper()
+	sim := bpjssim.New(bpjssim.Config{})
+	simSrv := httptest.NewServer(sim.Handler())
+	t.Cleanup(simSrv.Close)
+	creds := sim.Credentials()
+	g := &gateUnderTest{sim: sim, dbPath: filepath.Join(t.TempDir(), "gate.db"), done: make(chan error, 1)}
+	env := map[string]string{
+		"JKNGATE_ADDR":              "127.0.0.1:0",
+		"JKNGATE_DATABASE_URL":      g.dbPath,
+		"JKNGATE_BPJS_URL":          simSrv.URL,
+		"JKNGATE_BPJS_EMPLOYER_URL": simSrv.URL,
+		"JKNGATE_BPJS_CONS_ID":      creds.ConsID,
+		"JKNGATE_BPJS_SECRET":       creds.Secret,
+		"JKNGATE_BPJS_USER_KEY":     creds.UserKey,
+		"JKNGATE_BPJS_TIMEOUT":      "1s",
+		"JKNGATE_WEBHOOK_CLIENTS":   "oss:" + testSecret,
+		"JKNGATE_LOG_LEVEL":         "warn",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	g.cancel = cancel
+	pr, pw := io.Pipe()
+	go func() {
+		g.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "jkngate listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	select {
+	case g.base = <-addr:
+	case err := <-g.done:
+		t.Fatalf("run returned before listening: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("jkngate did not start listening")
+	}
+	t.Cleanup(func() { g.stop(t) })
+	return g
+}
+
+func (g *gateUnderTest) stop(t *testing.T) {
+	t.Helper()
+	if g.cancel == nil {
+		return
+	}
+	g.cancel()
+	g.cancel = nil
+	if err := <-g.done; err != nil {
+		t.Errorf("run returned %v after shutdown", err)
+	}
+}
+
+type decisionDoc struct {
+	DecisionID string  `json:"decision_id"`
+	Outcome    string  `json:"outcome"`
+	Supersedes *string `json:"supersedes"`
+	Reasons    []struct {
+		Code string `json:"code"`
+	} `json:"reasons"`
+	Evidence struct {
+		Source string `json:"source"`
+	} `json:"evidence"`
+}
+
+func (d decisionDoc) codes() string {
+	var cs []string
+	for _, r := range d.Reasons {
+		cs = append(cs, r.Code)
+	}
+	return strings.Join(cs, ",")
+}
+
+// post sends a signed application.submitted webhook and decodes the answer.
+func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any) (int, decisionDoc) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"type": "application.submitted", "data": data})
+	req, _ := http.NewRequest(http.MethodPost, g.base+"/v1/webhooks/oss", bytes.NewReader(body))
+	secret, err := standardwebhooks.ParseSecret(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	standardwebhooks.SetHeaders(req.Header, secret, webhookID, time.Now(), body)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST webhook: %v", err)
+	}
+	defer resp.Body.Close()
+	var d decisionDoc
+	_ = json.NewDecoder(resp.Body).Decode(&d)
+	return resp.StatusCode, d
+}
+
+func applicationOf(e bpjssim.Employer, appID string) map[string]any {
+	workers := []map[string]string{}
+	for _, nik := range e.Workers {
+		workers = append(workers, map[string]string{"nik": nik})
+	}
+	return map[string]any{"application_id": appID, "nib": e.NIB, "region_code": e.RegionCode,
+		"permit_type": "business_license", "declared_workers": e.DeclaredWorkers, "workers": workers}
+}
+
+func TestEndToEndEveryScenario(t *testing.T) {
+	g := startGate(t)
+	data := g.sim.Data()
+	for i, s := range bpjssim.Scenarios {
+		e, ok := data.Pick(s)
+		if !ok {
+			t.Fatalf("simulator has no %s company", s)
+		}
+		want, reasons, _ := s.Expectation()
+		status, d := g.post(t, fmt.Sprintf("msg_%d", i), applicationOf(e, "APP-"+string(s)))
+		if status != http.StatusOK || d.Outcome != string(want) || d.codes() != joinCodes(reasons) {
+			t.Errorf("%s: HTTP %d outcome %s reasons %s; want %s %s", s, status, d.Outcome, d.codes(), want, joinCodes(reasons))
+		}
+		if d.Evidence.Source != "live" {
+			t.Errorf("%s: evidence source %q, want live", s, d.Evidence.Source)
+		}
+	}
+	status, d := g.post(t, "msg_unregistered", map[string]any{"application_id": "APP-unreg",
+		"nib": data.UnregisteredNIBs[0], "region_code": "1275", "permit_type": "tender", "declared_workers": 3})
+	if status != http.StatusOK || d.codes() != "EMPLOYER_NOT_REGISTERED" || d.Outcome != "deny" {
+		t.Errorf("unregistered: %d %s %s", status, d.Outcome, d.codes())
+	}
+}
+
+func joinCodes[T ~string](cs []T) string {
+	var s []string
+	for _, c := range cs {
+		s = append(s, string(c))
+	}
+	return strings.Join(s, ",")
+}
+
+func TestEndToEndIdempotencyAndResubmission(t *testing.T) {
+	g := startGate(t)
+	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
+	app := applicationOf(e, "APP-dup")
+
+	// Concurrent copies of one delivery: one decision.
+	var wg sync.WaitGroup
+	ids := make([]string, 20)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, d := g.post(t, "msg_same", app)
+			ids[i] = d.DecisionID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("concurrent duplicates got decision ids %v, want one", ids)
+		}
+	}
+	// A new delivery for the same application supersedes the first.
+	_, d2 := g.post(t, "msg_again", app)
+	if d2.DecisionID == ids[0] || d2.Supersedes == nil || *d2.Supersedes != ids[0] {
+		t.Fatalf("re-submission: %+v, want a new decision superseding %s", d2, ids[0])
+	}
+
+	// Decisions are durable: after shutdown the file holds both.
+	g.stop(t)
+	st, err := sqlite.Open(context.Background(), g.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, id := range []string{ids[0], d2.DecisionID} {
+		if _, err := st.Decision(context.Background(), id); err != nil {
+			t.Errorf("decision %s not in the database after shutdown: %v", id, err)
+		}
+	}
+}
+
+func TestEndToEndOutageIsNeverADenial(t *testing.T) {
+	g := startGate(t)
+	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
+	for _, f := range []bpjssim.Faults{{Outage: true}, {HTMLRate: 1}, {ErrorRate: 1}, {BadSignatureRate: 1}} {
+		if err := g.sim.SetFaults(f); err != nil {
+			t.Fatal(err)
+		}
+		status, d := g.post(t, fmt.Sprintf("msg_%+v", f), applicationOf(e, "APP-outage"))
+		if status != http.StatusOK || d.Outcome != "review" || d.codes() != "REGISTRY_UNAVAILABLE" {
+			t.Errorf("fault %+v: HTTP %d %s %s, want review REGISTRY_UNAVAILABLE", f, status, d.Outcome, d.codes())
+		}
+	}
+}
+
+func TestGracefulShutdownFinishesInFlightWebhooks(t *testing.T) {
+	g := startGate(t)
+	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
+	if err := g.sim.SetFaults(bpjssim.Faults{Latency: 400 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		status int
+		d      decisionDoc
+	}
+	got := make(chan answer, 1)
+	go func() {
+		s, d := g.post(t, "msg_inflight", applicationOf(e, "APP-inflight"))
+		got <- answer{s, d}
+	}()
+	time.Sleep(150 * time.Millisecond) // the webhook is now waiting on the simulator
+	g.stop(t)
+	a := <-got
+	if a.status != http.StatusOK || a.d.Outcome != "allow" {
+		t.Fatalf("in-flight webhook during shutdown: HTTP %d %+v", a.status, a.d)
+	}
+	st, err := sqlite.Open(context.Background(), g.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Decision(context.Background(), a.d.DecisionID); err != nil {
+		t.Errorf("the in-flight decision was answered but not recorded: %v", err)
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	env := map[string]string{"JKNGATE_WEBHOOK_CLIENTS": "oss:" + testSecret}
+	err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "JKNGATE_BPJS_URL") {
+		t.Fatalf("serve without a BPJS URL: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "jkngate ") {
+		t.Fatalf("version: %q %v", out.String(), err)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard, io.Discard); err == nil {
+		t.Fatal("an unknown command must fail")
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	env := map[string]string{"JKNGATE_DATABASE_URL": db}
+	var out bytes.Buffer
+	for i := 0; i < 2; i++ { // idempotent
+		if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+			t.Fatalf("migrate #%d: %v", i+1, err)
+		}
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf("migrations applied: %d", len(sqlite.MigrationNames()))) {
+		t.Errorf("migrate printed %q", out.String())
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jkngate/jkngate/api"
+	"github.com/jkngate/jkngate/config"
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/bpjs"
+	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+)
+
+// serve runs the gate as configured by the environment until ctx ends.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("serve takes no arguments; configure it with JKNGATE_* variables")
+	}
+	cfg, policy, err := loadConfig(getenv, config.ModeServe)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	logger.Info("starting", "version", version, "config", cfg)
+
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	registry, err := bpjs.New(bpjs.Config{
+		BaseURL:         cfg.BPJSURL,
+		EmployerBaseURL: cfg.BPJSEmployerURL,
+		Credentials:     trustmark.Credentials{ConsID: cfg.BPJSConsID, Secret: cfg.BPJSSecret, UserKey: cfg.BPJSUserKey},
+		Timeout:         cfg.BPJSTimeout,
+	})
+	if err != nil {
+		return fmt.Errorf("JKNGATE_BPJS_URL: %w", err)
+	}
+	g := &gate.Service{Registry: registry, Store: store, Policy: policy, Logger: logger}
+	return listenAndServe(ctx, cfg, g, store, logger, stdout, nil)
+}
+
+// loadConfig loads and validates the configuration and the policy for mode.
+func loadConfig(getenv func(string) string, mode string) (config.Config, gate.Policy, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, gate.Policy{}, err
+	}
+	if err := cfg.Validate(mode); err != nil {
+		return cfg, gate.Policy{}, err
+	}
+	policy, err := config.LoadPolicy(cfg.PolicyFile)
+	if err != nil {
+		return cfg, gate.Policy{}, fmt.Errorf("JKNGATE_POLICY_FILE: %w", err)
+	}
+	return cfg, policy, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore opens and migrates the store JKNGATE_DATABASE_URL names.
+func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
+	if cfg.UsesPostgres() {
+		return nil, errors.New("JKNGATE_DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite file path")
+	}
+	store, err := sqlite.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("JKNGATE_DATABASE_URL: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("JKNGATE_DATABASE_URL: migrate: %w", err)
+	}
+	return store, nil
+}
+
+// webhookClients turns the configured clients into verification secrets.
+func webhookClients(clients []config.WebhookClient) (map[string][]standardwebhooks.Secret, error) {
+	out := make(map[string][]standardwebhooks.Secret, len(clients))
+	for _, c := range clients {
+		for _, s := range c.Secrets {
+			secret, err := standardwebhooks.ParseSecret(s)
+			if err != nil {
+				return nil, fmt.Errorf("JKNGATE_WEBHOOK_CLIENTS: client %s: %w", c.ID, err)
+			}
+			out[c.ID] = append(out[c.ID], secret)
+		}
+	}
+	return out, nil
+}
+
+// listenAndServe serves the API on cfg.Addr until ctx ends, then shuts down
+// gracefully: in-flight webhooks finish and their decisions are recorded.
+// It prints the address it listens on; onListen, if set, is told it too.
+func listenAndServe(ctx context.Context, cfg config.Config, g *gate.Service, store gate.Store,
+	logger *slog.Logger, stdout io.Writer, onListen func(addr string)) error {
+	clients, err := webhookClients(cfg.WebhookClients)
+	if err != nil {
+		return err
+	}
+	handler := api.New(api.Deps{
+		Gate:    g,
+		Clients: clients,
+		Checks:  []api.Check{{Name: "store", Required: true, Check: store.Ping}},
+		Logger:  logger,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("JKNGATE_ADDR: %w", err)
+	}
+	addr := ln.Addr().String()
+	fmt.Fprintf(stdout, "jkngate listening on http://%s\n", addr)
+	logger.Info("listening", "addr", addr)
+	if onListen != nil {
+		onListen(addr)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the database migrations and exits.
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("migrate takes no arguments")
+	}
+	cfg, _, err := loadConfig(getenv, config.ModeMigrate)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(stdout, "migrations applied: %d\n", len(sqlite.MigrationNames()))
+	return nil
+}
