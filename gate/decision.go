@@ -111,4 +111,21 @@ type Decision struct {
 	CallbackURL string
 	// DeclaredWorkers is copied from the application, for reports.
 	DeclaredWorkers int
+	// RecheckAt, when not zero, asks the store to enqueue a Recheck of this
+	// decision (it was answered while BPJS could not be reached), in the
+	// same transaction that records it; RecheckUntil bounds the retries.
+	RecheckAt, RecheckUntil time.Time
 }
+
+// ReviewOpen and ReviewClosed are the states of a review.
+const (
+	ReviewOpen   = "open"
+	ReviewClosed = "closed"
+)
+
+// Review actions (contract section 6).
+const (
+	ActionUphold     = "uphold"
+	ActionOverride   = "override"
+	ActionReevaluate = "reevaluate"
+)

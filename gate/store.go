@@ -14,7 +14,10 @@ type Store interface {
 	// false. Otherwise, in one transaction, it sets d.Supersedes to the
 	// current decision of d.ApplicationID (the one no other decision
 	// supersedes), if any, records d, and returns it with created true.
-	// When it returns without error, the decision is committed.
+	// When it returns without error, the decision is committed. d.Review,
+	// when set, is stored as the decision's review (gate opens one for deny
+	// and review outcomes); a non-zero d.RecheckAt enqueues a Recheck in
+	// the same transaction.
 	RecordDecision(ctx context.Context, d Decision) (stored Decision, created bool, err error)
 
 	// DecisionForWebhook returns the decision recorded as the answer to the
@@ -27,4 +30,13 @@ type Store interface {
 
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
+}
+
+// PeopleStore is everything the people's side (officers, reviewers, admins)
+// needs from a store.
+type PeopleStore interface {
+	Store
+	DecisionReader
+	ReviewStore
+	AuditLog
 }
