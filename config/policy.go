@@ -42,6 +42,7 @@ func LoadPolicy(path string) (gate.Policy, error) {
 		"on_registry_unavailable": &p.OnRegistryUnavailable,
 		"max_data_age":            &p.MaxDataAge,
 		"decision_valid_for":      &p.DecisionValidFor,
+		"recheck_for":             &p.RecheckFor,
 		"worker_sample_size":      &p.WorkerSampleSize,
 	}
 	var errs []error

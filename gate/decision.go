@@ -111,6 +111,10 @@ type Decision struct {
 	CallbackURL string
 	// DeclaredWorkers is copied from the application, for reports.
 	DeclaredWorkers int
+	// Application is the application as submitted, kept so that a review
+	// or a recheck can evaluate it again. Its worker NIKs are personal
+	// data: never in logs, never in the public decision document.
+	Application Application
 	// RecheckAt, when not zero, asks the store to enqueue a Recheck of this
 	// decision (it was answered while BPJS could not be reached), in the
 	// same transaction that records it; RecheckUntil bounds the retries.
@@ -129,3 +133,13 @@ const (
 	ActionOverride   = "override"
 	ActionReevaluate = "reevaluate"
 )
+
+// HasReason reports whether the decision carries a reason with code c.
+func (d Decision) HasReason(c ReasonCode) bool {
+	for _, r := range d.Reasons {
+		if r.Code == c {
+			return true
+		}
+	}
+	return false
+}

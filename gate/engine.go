@@ -34,6 +34,7 @@ func Evaluate(app Application, f Findings, p Policy, now time.Time) Decision {
 		ValidUntil:      now.Add(p.DecisionValidFor),
 		CallbackURL:     app.CallbackURL,
 		DeclaredWorkers: app.DeclaredWorkers,
+		Application:     app,
 		Evidence:        Evidence{Source: SourceNone, WorkersListed: len(app.Workers)},
 	}
 	switch {

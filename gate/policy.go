@@ -24,6 +24,9 @@ type Policy struct {
 	MaxDataAge time.Duration
 	// DecisionValidFor is how long a decision stays valid.
 	DecisionValidFor time.Duration
+	// RecheckFor is how long a decision answered while BPJS could not be
+	// reached keeps being evaluated again in the background.
+	RecheckFor time.Duration
 	// WorkerSampleSize, when > 0, checks a random sample of that many listed
 	// workers instead of all of them.
 	WorkerSampleSize int
@@ -42,6 +45,7 @@ func DefaultPolicy() Policy {
 		OnRegistryUnavailable: OutcomeReview,
 		MaxDataAge:            72 * time.Hour,
 		DecisionValidFor:      720 * time.Hour,
+		RecheckFor:            24 * time.Hour,
 	}
 }
 
@@ -79,6 +83,9 @@ func (p Policy) Validate() error {
 	}
 	if p.DecisionValidFor <= 0 {
 		add("decision_valid_for", "must be a positive duration")
+	}
+	if p.RecheckFor < 0 {
+		add("recheck_for", "must be a duration >= 0")
 	}
 	if p.WorkerSampleSize < 0 {
 		add("worker_sample_size", "must be >= 0")

@@ -72,11 +72,25 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	}
 	d.ID = NewDecisionID(d.DecidedAt)
 	d.ClientID, d.WebhookID = clientID, webhookID
+	s.prepareForRecord(&d)
 	stored, _, err := s.Store.RecordDecision(ctx, d)
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
 	return stored, nil
+}
+
+// prepareForRecord opens a review for deny and review outcomes and, when
+// BPJS could not be reached, schedules a recheck within the policy's
+// RecheckFor.
+func (s *Service) prepareForRecord(d *Decision) {
+	if d.Outcome != OutcomeAllow {
+		d.Review = &Review{State: ReviewOpen}
+	}
+	if d.HasReason(ReasonRegistryUnavailable) && s.Policy.RecheckFor > 0 {
+		d.RecheckAt = d.DecidedAt.Add(recheckBackoff(0))
+		d.RecheckUntil = d.DecidedAt.Add(s.Policy.RecheckFor)
+	}
 }
 
 // Evaluate looks the application's employer and workers up and decides it,
@@ -138,6 +152,13 @@ func samplePositions(listed, n int) []int {
 	sample := all[:n]
 	slices.Sort(sample)
 	return sample
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 func storeUnavailable(err error) error {

@@ -1,0 +1,206 @@
+package gate
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Invalidator drops cached BPJS data (the cached registry implements it).
+type Invalidator interface {
+	// InvalidateEmployer drops the cached employer for nib and the cached
+	// participants for niks.
+	InvalidateEmployer(ctx context.Context, nib string, niks ...string) error
+}
+
+// People is the service behind the people's API: licensing officers read,
+// BPJS reviewers review, admins see everything. Every read is scoped to the
+// actor's regions in the store query, and recorded in the access trail.
+type People struct {
+	Gate        *Service // evaluation: registry, policy, clock
+	Store       PeopleStore
+	Invalidator Invalidator // optional
+	Logger      *slog.Logger
+}
+
+// CompanyView is what an officer sees of a company.
+type CompanyView struct {
+	NIB string
+	// Employer is BPJS's current data (from the cache when fresh), or
+	// EmployerErr when it could not be had.
+	Employer    EmployerLookup
+	EmployerErr error
+	// Latest is the company's newest decision in the actor's regions;
+	// nil for an admin looking at a company never decided.
+	Latest     *Decision
+	Counts     map[Outcome]int
+	OpenReview *Decision
+}
+
+// Limits of a page of results.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+func notFound(what string) error {
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+// Company returns the company's BPJS data and its decisions in the actor's
+// regions. Errors: KindInvalid for a malformed NIB; KindNotFound when the
+// company has no decision in the actor's regions (admins see any company).
+func (p *People) Company(ctx context.Context, a Actor, nib string) (CompanyView, error) {
+	if !ValidNIB(nib) {
+		return CompanyView{}, &Error{Kind: KindInvalid, Code: "invalid_nib", Message: "the NIB is malformed",
+			Fields: []FieldError{{Field: "nib", Message: "must be 13 digits"}}}
+	}
+	scope := a.Scope()
+	v := CompanyView{NIB: nib}
+	latest, err := p.Store.ListDecisions(ctx, DecisionFilter{Scope: scope, NIB: nib, Limit: 1})
+	if err != nil {
+		return CompanyView{}, err
+	}
+	if len(latest) == 0 && !scope.All {
+		return CompanyView{}, notFound("company")
+	}
+	if len(latest) > 0 {
+		v.Latest = &latest[0]
+	}
+	if v.Counts, err = p.Store.DecisionCounts(ctx, DecisionFilter{Scope: scope, NIB: nib}); err != nil {
+		return CompanyView{}, err
+	}
+	open, err := p.Store.ListReviews(ctx, ReviewFilter{Scope: scope, NIB: nib, State: ReviewOpen, Limit: 1})
+	if err != nil {
+		return CompanyView{}, err
+	}
+	if len(open) > 0 {
+		v.OpenReview = &open[0]
+	}
+	v.Employer, v.EmployerErr = p.Gate.Registry.Employer(ctx, nib)
+	p.audit(ctx, a, "company.read", "company", nib, "")
+	return v, nil
+}
+
+// Refresh drops the cached BPJS data of a company and fetches it again.
+// Errors as Company.
+func (p *People) Refresh(ctx context.Context, a Actor, nib string) (CompanyView, error) {
+	if _, err := p.Company(ctx, a, nib); err != nil {
+		return CompanyView{}, err
+	}
+	if p.Invalidator != nil {
+		if err := p.Invalidator.InvalidateEmployer(ctx, nib); err != nil {
+			return CompanyView{}, err
+		}
+	}
+	p.audit(ctx, a, "company.refresh", "company", nib, "")
+	return p.Company(ctx, a, nib)
+}
+
+// WhatIf evaluates an application without recording anything. Errors:
+// KindInvalid for a malformed application; KindNotFound when its region is
+// outside the actor's regions.
+func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision, error) {
+	if err := app.Validate(); err != nil {
+		return Decision{}, err
+	}
+	if !a.Scope().Covers(app.RegionCode) {
+		return Decision{}, notFound("region")
+	}
+	p.audit(ctx, a, "company.evaluate", "company", app.NIB, "")
+	return p.Gate.Evaluate(ctx, app)
+}
+
+// Decision returns one decision. Errors: KindNotFound when it does not
+// exist or is outside the actor's regions (the two are indistinguishable).
+func (p *People) Decision(ctx context.Context, a Actor, id string) (Decision, error) {
+	d, err := p.Store.Decision(ctx, id)
+	if KindOf(err) == KindNotFound || (err == nil && !a.Scope().Covers(d.RegionCode)) {
+		return Decision{}, notFound("decision")
+	}
+	if err != nil {
+		return Decision{}, err
+	}
+	p.audit(ctx, a, "decision.read", "decision", id, "")
+	return d, nil
+}
+
+// Decisions lists decisions in the actor's regions matching f, newest
+// first; next is the cursor of the following page, empty on the last.
+func (p *People) Decisions(ctx context.Context, a Actor, f DecisionFilter) (items []Decision, next string, err error) {
+	f.Scope = a.Scope()
+	f.Limit = pageSize(f.Limit)
+	items, err = p.Store.ListDecisions(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) == f.Limit {
+		next = items[len(items)-1].ID
+	}
+	p.audit(ctx, a, "decisions.list", "decisions", f.NIB, f.ApplicationID)
+	return items, next, nil
+}
+
+// Export streams every decision in the actor's regions matching f to fn.
+func (p *People) Export(ctx context.Context, a Actor, f DecisionFilter, fn func(Decision) error) error {
+	f.Scope = a.Scope()
+	p.audit(ctx, a, "decisions.export", "decisions", f.NIB, f.ApplicationID)
+	return p.Store.EachDecision(ctx, f, fn)
+}
+
+// Reviews lists the review queue (state "open", the default) or reviewed
+// decisions ("closed") in the actor's regions.
+func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []Decision, next string, err error) {
+	if f.State == "" {
+		f.State = ReviewOpen
+	}
+	if f.State != ReviewOpen && f.State != ReviewClosed {
+		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "state must be open or closed",
+			Fields: []FieldError{{Field: "state", Message: "must be open or closed"}}}
+	}
+	f.Scope = a.Scope()
+	f.Limit = pageSize(f.Limit)
+	items, err = p.Store.ListReviews(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) == f.Limit {
+		next = items[len(items)-1].ID
+	}
+	p.audit(ctx, a, "reviews.list", "reviews", "", f.State)
+	return items, next, nil
+}
+
+// Audit lists the access trail (admins only; the API enforces the role).
+func (p *People) Audit(ctx context.Context, a Actor, f AuditFilter) (items []AuditEntry, next string, err error) {
+	f.Limit = pageSize(f.Limit)
+	items, err = p.Store.ListAudit(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) == f.Limit {
+		next = items[len(items)-1].ID
+	}
+	return items, next, nil
+}
+
+func pageSize(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultPageSize
+	case n > MaxPageSize:
+		return MaxPageSize
+	}
+	return n
+}
+
+// audit records an access. A failure to record is logged, not returned: the
+// trail must not make reads unavailable, and the log line is the trail of
+// last resort.
+func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) {
+	err := p.Store.RecordAccess(ctx, AuditEntry{At: p.Gate.now(), Actor: a.Subject, Action: action,
+		Resource: resource, ResourceID: id, Detail: detail})
+	if err != nil && p.Logger != nil {
+		p.Logger.WarnContext(ctx, "audit trail write failed", "action", action, "actor", a.Subject,
+			"resource_id", id, "error", err)
+	}
+}

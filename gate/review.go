@@ -1,0 +1,155 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MinReviewNote is the shortest note an uphold or override needs.
+const MinReviewNote = 10
+
+// Review applies a reviewer's action to a deny or review decision and
+// returns the decision that now stands.
+//
+//   - uphold closes the review and records a deny decision with UPHELD
+//     (and the reviewed decision's reasons) that supersedes it;
+//   - override closes the review and records an allow decision with
+//     OVERRIDDEN that supersedes it;
+//   - reevaluate closes the review, drops cached BPJS data for the company
+//     and its workers, evaluates the application on fresh data and records
+//     the result as superseding it (a deny or review opens a new review).
+//
+// Decisions are never edited: the chain grows by supersession, and the
+// licensing system is told by a callback (when the application gave a
+// callback_url), enqueued in the same transaction.
+//
+// Errors: KindInvalid ("invalid_review") for an unknown action or a short
+// note; KindNotFound when the decision does not exist or is outside the
+// actor's regions; KindConflict ("already_reviewed") when the review is
+// closed, the decision is superseded, or another reviewer acted first.
+func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (Decision, error) {
+	note = strings.TrimSpace(note)
+	if err := validateReview(action, note); err != nil {
+		return Decision{}, err
+	}
+	d, err := p.Decision(ctx, a, id)
+	if err != nil {
+		return Decision{}, err
+	}
+	if d.Review == nil || d.Review.State != ReviewOpen {
+		return Decision{}, alreadyReviewed(id)
+	}
+	now := p.Gate.now()
+	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now}
+
+	var next Decision
+	switch action {
+	case ActionUphold:
+		next = p.derived(d, now, OutcomeDeny, append([]Reason{upheld(d, closed)}, d.Reasons...))
+		next.Review = &closed
+	case ActionOverride:
+		next = p.derived(d, now, OutcomeAllow, []Reason{overridden(d, closed)})
+		next.Review = &closed
+	case ActionReevaluate:
+		if p.Invalidator != nil {
+			niks := make([]string, len(d.Application.Workers))
+			for i, w := range d.Application.Workers {
+				niks[i] = w.NIK
+			}
+			// Best effort: a failed invalidation only means cached data
+			// may be used, with its age shown in the evidence.
+			_ = p.Invalidator.InvalidateEmployer(ctx, d.NIB, niks...)
+		}
+		next, err = p.Gate.Evaluate(ctx, d.Application)
+		if err != nil {
+			return Decision{}, err
+		}
+		next.ID = NewDecisionID(next.DecidedAt)
+		next.ClientID, next.CallbackURL = d.ClientID, d.CallbackURL
+		p.Gate.prepareForRecord(&next)
+	}
+	next.Supersedes = d.ID
+	if err := p.Store.CloseReview(ctx, d.ID, closed, &next, callbacksFor(next)); err != nil {
+		if KindOf(err) == KindConflict {
+			return Decision{}, alreadyReviewed(id)
+		}
+		return Decision{}, err
+	}
+	p.audit(ctx, a, "review."+action, "decision", d.ID, note)
+	return next, nil
+}
+
+// derived makes a decision that a review produced from d: same application,
+// same evidence, new outcome and reasons, decided now.
+func (p *People) derived(d Decision, at time.Time, outcome Outcome, reasons []Reason) Decision {
+	n := d
+	n.ID = NewDecisionID(at)
+	n.WebhookID = ""
+	n.Outcome = outcome
+	n.Reasons = reasons
+	n.DecidedAt = at
+	n.ValidUntil = at.Add(p.Gate.Policy.DecisionValidFor)
+	n.PolicyVersion = p.Gate.Policy.Version
+	n.Review = nil
+	n.RecheckAt, n.RecheckUntil = time.Time{}, time.Time{}
+	return n
+}
+
+func validateReview(action, note string) error {
+	var fs []FieldError
+	switch action {
+	case ActionUphold, ActionOverride:
+		if utf8.RuneCountInString(note) < MinReviewNote {
+			fs = append(fs, FieldError{Field: "note", Message: fmt.Sprintf("must be at least %d characters for %s", MinReviewNote, action)})
+		}
+	case ActionReevaluate:
+	default:
+		fs = append(fs, FieldError{Field: "action", Message: "must be uphold, override or reevaluate"})
+	}
+	if utf8.RuneCountInString(note) > 2000 {
+		fs = append(fs, FieldError{Field: "note", Message: "must be at most 2000 characters"})
+	}
+	if len(fs) > 0 {
+		return &Error{Kind: KindInvalid, Code: "invalid_review", Message: "the review action is invalid", Fields: fs}
+	}
+	return nil
+}
+
+func alreadyReviewed(id string) error {
+	return &Error{Kind: KindConflict, Code: "already_reviewed",
+		Message: fmt.Sprintf("decision %s has already been reviewed or superseded", id)}
+}
+
+// callbacksFor returns the callback that tells the licensing system about d,
+// if the application asked for callbacks.
+func callbacksFor(d Decision) []Callback {
+	if d.CallbackURL == "" {
+		return nil
+	}
+	return []Callback{{DecisionID: d.ID, ClientID: d.ClientID, URL: d.CallbackURL, State: CallbackPending,
+		NextAttempt: d.DecidedAt, CreatedAt: d.DecidedAt}}
+}
+
+func upheld(d Decision, r Review) Reason {
+	return Reason{Code: ReasonUpheld, Outcome: OutcomeDeny,
+		Message:    fmt.Sprintf("Peninjau BPJS Kesehatan menguatkan penolakan: %s", r.Note),
+		MessageEN:  fmt.Sprintf("A BPJS Kesehatan reviewer upheld the denial: %s", r.Note),
+		LegalBasis: basisRegistration,
+		Remedy:     "Selesaikan alasan penolakan di bawah ini, lalu ajukan kembali / Resolve the reasons below, then resubmit.",
+		Details:    map[string]any{"reviewed_decision": d.ID, "reviewer": r.By, "note": r.Note}}
+}
+
+func overridden(d Decision, r Review) Reason {
+	codes := make([]any, len(d.Reasons))
+	for i, x := range d.Reasons {
+		codes[i] = string(x.Code)
+	}
+	return Reason{Code: ReasonOverridden, Outcome: OutcomeAllow,
+		Message:    fmt.Sprintf("Peninjau BPJS Kesehatan membatalkan keputusan sebelumnya: %s", r.Note),
+		MessageEN:  fmt.Sprintf("A BPJS Kesehatan reviewer overrode the earlier decision: %s", r.Note),
+		LegalBasis: basisSupervision,
+		Details:    map[string]any{"reviewed_decision": d.ID, "reviewer": r.By, "note": r.Note, "overridden_reasons": codes}}
+}
