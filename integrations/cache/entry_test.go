@@ -1,0 +1,115 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+func TestEntryEncodingRoundTrips(t *testing.T) {
+	at := time.Date(2026, 11, 22, 9, 58, 1, 123456789, time.UTC)
+	emps := []entry[gate.Employer]{
+		{FetchedAt: at, Found: true, Value: testEmployer(testNIB)},
+		{FetchedAt: at, Found: true, Value: gate.Employer{NIB: testNIB, ArrearsAmount: -1, RegisteredWorkers: 1 << 40}},
+		{FetchedAt: at},
+	}
+	for _, e := range emps {
+		b := encodeEmployer(e)
+		if b[0] != formatV1 {
+			t.Fatalf("leading byte = %d, want the format version %d", b[0], formatV1)
+		}
+		got, err := decodeEmployer(b)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if diff := cmp.Diff(e, got); diff != "" {
+			t.Errorf("employer round trip (-want +got):\n%s", diff)
+		}
+	}
+	p := entry[gate.Participant]{FetchedAt: at, Found: true, Value: testParticipant(testNIK)}
+	got, err := decodeParticipant(encodeParticipant(p))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if diff := cmp.Diff(p, got); diff != "" {
+		t.Errorf("participant round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeRejectsWhatItCannotRead(t *testing.T) {
+	good := encodeParticipant(entry[gate.Participant]{FetchedAt: time.Now(), Found: true, Value: testParticipant(testNIK)})
+	tests := []struct {
+		name string
+		val  []byte
+		want error
+	}{
+		{"empty", nil, errCorrupt},
+		{"future version", append([]byte{2}, good[1:]...), errUnknownVersion},
+		{"old JSON without a version byte", []byte(`{"nik":"x"}`), errUnknownVersion},
+		{"truncated", good[:len(good)-3], errCorrupt},
+		{"header only", good[:1], errCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := decodeParticipant(tt.val); !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnknownVersionInSharedTierIsAMiss(t *testing.T) {
+	tests := []struct {
+		name       string
+		val        []byte
+		wantDecode float64 // jkngate_redis_errors_total{op="decode"}
+	}{
+		{"newer version", append([]byte{0x7f}, "whatever a newer replica writes"...), 0},
+		{"corrupt current version", []byte{formatV1, 0xff}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tier := newMapTier()
+			_ = tier.Set(context.Background(), "participant:"+testNIK, tt.val, time.Hour)
+			inner := &fakeInner{}
+			r, reg := newTestRegistry(t, inner, newClock(), Options{Shared: tier})
+			got, err := r.Participant(context.Background(), testNIK)
+			if err != nil || got.Fetch.Source != gate.SourceLive {
+				t.Fatalf("lookup: %+v, %v; want a live answer", got, err)
+			}
+			if n := inner.participantCalls.Load(); n != 1 {
+				t.Fatalf("inner calls = %d, want 1", n)
+			}
+			if v := metricValue(t, reg, "jkngate_redis_errors_total", "op", opDecode); v != tt.wantDecode {
+				t.Fatalf("decode errors = %v, want %v", v, tt.wantDecode)
+			}
+			if b, _, _ := tier.Get(context.Background(), "participant:"+testNIK); b[0] != formatV1 {
+				t.Fatalf("the shared tier was not overwritten with the current format")
+			}
+		})
+	}
+}
+
+func TestNewRejectsNonsense(t *testing.T) {
+	tests := []struct {
+		name  string
+		inner gate.Registry
+		opts  Options
+	}{
+		{"nil inner", nil, Options{}},
+		{"fresh beyond max age", &fakeInner{}, Options{Fresh: 100 * time.Hour}},
+		{"negative rate", &fakeInner{}, Options{Rate: -1}},
+		{"ratio above one", &fakeInner{}, Options{BreakerFailureRatio: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.inner, tt.opts)
+			wantCode(t, err, gate.KindInvalid, "invalid_cache_options")
+		})
+	}
+}

@@ -1,0 +1,56 @@
+package cache
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+func TestRateLimitBeyondDeadlineMakesNoCall(t *testing.T) {
+	inner := &fakeInner{}
+	r, reg := newTestRegistry(t, inner, nil, Options{Rate: 0.001, Burst: 1})
+	if _, err := r.Employer(context.Background(), nib(1)); err != nil {
+		t.Fatalf("first lookup (the burst): %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := r.Employer(ctx, nib(2))
+	wantCode(t, err, gate.KindUnavailable, "bpjs_rate_limited")
+	if n := inner.employerCalls.Load(); n != 1 {
+		t.Fatalf("inner calls = %d, want 1", n)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the lookup waited for its deadline instead of failing at once")
+	}
+	if v := metricValue(t, reg, "jkngate_bpjs_calls_total", "endpoint", "employer", "outcome", outcomeRateLimited); v != 1 {
+		t.Fatalf("rate_limited calls = %v, want 1", v)
+	}
+}
+
+func TestInFlightCapWaitIsBoundedByDeadline(t *testing.T) {
+	inner := &fakeInner{started: make(chan struct{}, 1)}
+	release := inner.hold()
+	defer release()
+	r, reg := newTestRegistry(t, inner, nil, Options{MaxInFlight: 1})
+	go func() { _, _ = r.Employer(context.Background(), nib(1)) }()
+	<-inner.started
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := r.Employer(ctx, nib(2))
+	// The caller and the call it started share the deadline; whichever
+	// notices first answers, and both mean that no call was made.
+	if gate.KindOf(err) != gate.KindUnavailable {
+		t.Fatalf("err = %v, want KindUnavailable", err)
+	}
+	eventually(t, "the capped call to give up", func() bool {
+		return metricValue(t, reg, "jkngate_bpjs_calls_total", "endpoint", "employer", "outcome", outcomeBusy) == 1
+	})
+	release()
+	r.wait()
+	if n := inner.employerCalls.Load(); n != 1 {
+		t.Fatalf("inner calls = %d, want 1: the capped lookup must not call BPJS", n)
+	}
+}
