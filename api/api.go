@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 	"unicode"
 
@@ -31,6 +32,9 @@ type Deps struct {
 	// Now returns the current time (for signature timestamps); time.Now
 	// when nil.
 	Now func() time.Time
+	// Metrics serves GET /metrics (Prometheus); the route is absent when
+	// nil.
+	Metrics http.Handler
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -80,6 +84,9 @@ func New(d Deps) *echo.Echo {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	if d.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(d.Metrics))
+	}
 	e.POST("/v1/webhooks/:client_id", s.receiveWebhook)
 	return e
 }

@@ -40,7 +40,13 @@ type Service struct {
 	// MaxLookupsInFlight bounds concurrent worker lookups for one
 	// application; 16 when zero.
 	MaxLookupsInFlight int
-	Logger             *slog.Logger
+	// Budget bounds the BPJS lookups of one evaluation, so the webhook
+	// answers well within the licensing system's timeout: what is not known
+	// when it ends counts as unavailable (REGISTRY_UNAVAILABLE), and the
+	// lookups already started finish in the background (filling the cache,
+	// when the registry has one). Zero means no bound beyond the caller's.
+	Budget time.Duration
+	Logger *slog.Logger
 }
 
 func (s *Service) now() time.Time {
@@ -101,7 +107,13 @@ func (s *Service) Evaluate(ctx context.Context, app Application) (Decision, erro
 	}
 	var f Findings
 	if s.Policy.Gates(app.PermitType) && !s.Policy.Exempts(app.BusinessScale) {
-		f = s.lookUp(ctx, app)
+		lookupCtx := ctx
+		if s.Budget > 0 {
+			var cancel context.CancelFunc
+			lookupCtx, cancel = context.WithTimeout(ctx, s.Budget)
+			defer cancel()
+		}
+		f = s.lookUp(lookupCtx, app)
 	}
 	return Evaluate(app, f, s.Policy, s.now()), nil
 }
@@ -127,8 +139,15 @@ func (s *Service) lookUp(ctx context.Context, app Application) Findings {
 	for i, pos := range positions {
 		nik := app.Workers[pos].NIK
 		f.Workers[i] = WorkerFinding{Position: pos, NIK: nik}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			// The budget is spent: what was not started is unknown.
+			f.Workers[i].Err = Errorf(KindUnavailable, "lookup_budget_exceeded",
+				"no time left to look the worker up: %w", ctx.Err())
+			continue
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			f.Workers[i].Lookup, f.Workers[i].Err = s.Registry.Participant(ctx, nik)

@@ -33,13 +33,19 @@ func (r *fakeRegistry) enter() func() {
 	return func() { r.inFlight.Add(-1) }
 }
 
-func (r *fakeRegistry) Employer(_ context.Context, nib string) (EmployerLookup, error) {
+func (r *fakeRegistry) Employer(ctx context.Context, nib string) (EmployerLookup, error) {
 	defer r.enter()()
+	if err := ctx.Err(); err != nil {
+		return EmployerLookup{}, Errorf(KindUnavailable, "timeout", "gave up: %w", err)
+	}
 	return r.employers[nib], nil
 }
 
-func (r *fakeRegistry) Participant(_ context.Context, nik string) (ParticipantLookup, error) {
+func (r *fakeRegistry) Participant(ctx context.Context, nik string) (ParticipantLookup, error) {
 	defer r.enter()()
+	if err := ctx.Err(); err != nil {
+		return ParticipantLookup{}, Errorf(KindUnavailable, "timeout", "gave up: %w", err)
+	}
 	return r.participants[nik], nil
 }
 
@@ -186,5 +192,24 @@ func TestWorkerLookupsAreBoundedAndSampled(t *testing.T) {
 	}
 	if d.Evidence.WorkersChecked != 7 || d.Evidence.WorkersListed != 40 {
 		t.Errorf("evidence = %+v", d.Evidence)
+	}
+}
+
+func TestBudgetTurnsSlowLookupsIntoUnavailable(t *testing.T) {
+	svc, reg, _, a := newService(t, 50)
+	reg.delay = 20 * time.Millisecond
+	svc.MaxLookupsInFlight = 2
+	svc.Budget = 30 * time.Millisecond
+	d, err := svc.Evaluate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Outcome != OutcomeReview || !d.HasReason(ReasonRegistryUnavailable) {
+		t.Fatalf("reasons = %v, want REGISTRY_UNAVAILABLE", codes(d))
+	}
+	// Lookups not started when the budget ended are never started: with 2
+	// in flight and 20 ms each, far fewer than 51 calls fit in 30 ms.
+	if n := reg.calls.Load(); n >= 51 {
+		t.Errorf("made %d lookups; the budget should have stopped new ones", n)
 	}
 }

@@ -67,18 +67,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	defer stopSim()
 
-	store, err := openStore(ctx, cfg)
+	c, err := build(ctx, cfg, policy, logger, bpjs.Config{BaseURL: simURL, EmployerBaseURL: simURL,
+		Credentials: sim.Credentials(), Timeout: cfg.BPJSTimeout})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	creds := sim.Credentials()
-	registry, err := bpjs.New(bpjs.Config{BaseURL: simURL, EmployerBaseURL: simURL, Credentials: creds,
-		Timeout: cfg.BPJSTimeout})
-	if err != nil {
-		return err
-	}
-	g := &gate.Service{Registry: registry, Store: store, Policy: policy, Logger: logger}
+	defer c.close()
 
 	onListen := func(addr string) {
 		base := "http://" + loopback(addr)
@@ -92,7 +86,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 			fmt.Fprintln(stdout, "serving until interrupted (Ctrl-C)")
 		}()
 	}
-	return listenAndServe(ctx, cfg, g, store, logger, stdout, onListen)
+	return c.listenAndServe(ctx, stdout, onListen)
 }
 
 func newWebhookSecret() (standardwebhooks.Secret, error) {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
@@ -31,23 +30,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logger := newLogger(cfg, stderr)
 	logger.Info("starting", "version", version, "config", cfg)
 
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
-	registry, err := bpjs.New(bpjs.Config{
+	c, err := build(ctx, cfg, policy, logger, bpjs.Config{
 		BaseURL:         cfg.BPJSURL,
 		EmployerBaseURL: cfg.BPJSEmployerURL,
 		Credentials:     trustmark.Credentials{ConsID: cfg.BPJSConsID, Secret: cfg.BPJSSecret, UserKey: cfg.BPJSUserKey},
 		Timeout:         cfg.BPJSTimeout,
 	})
 	if err != nil {
-		return fmt.Errorf("JKNGATE_BPJS_URL: %w", err)
+		return err
 	}
-	g := &gate.Service{Registry: registry, Store: store, Policy: policy, Logger: logger}
-	return listenAndServe(ctx, cfg, g, store, logger, stdout, nil)
+	defer c.close()
+	return c.listenAndServe(ctx, stdout, nil)
 }
 
 // loadConfig loads and validates the configuration and the policy for mode.
@@ -108,30 +101,23 @@ func webhookClients(clients []config.WebhookClient) (map[string][]standardwebhoo
 // listenAndServe serves the API on cfg.Addr until ctx ends, then shuts down
 // gracefully: in-flight webhooks finish and their decisions are recorded.
 // It prints the address it listens on; onListen, if set, is told it too.
-func listenAndServe(ctx context.Context, cfg config.Config, g *gate.Service, store gate.Store,
-	logger *slog.Logger, stdout io.Writer, onListen func(addr string)) error {
-	clients, err := webhookClients(cfg.WebhookClients)
+func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onListen func(addr string)) error {
+	handler, err := c.handler()
 	if err != nil {
 		return err
 	}
-	handler := api.New(api.Deps{
-		Gate:    g,
-		Clients: clients,
-		Checks:  []api.Check{{Name: "store", Required: true, Check: store.Ping}},
-		Logger:  logger,
-	})
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("JKNGATE_ADDR: %w", err)
 	}
 	addr := ln.Addr().String()
 	fmt.Fprintf(stdout, "jkngate listening on http://%s\n", addr)
-	logger.Info("listening", "addr", addr)
+	c.logger.Info("listening", "addr", addr)
 	if onListen != nil {
 		onListen(addr)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(c.logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -139,8 +125,8 @@ func listenAndServe(ctx context.Context, cfg config.Config, g *gate.Service, sto
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	c.logger.Info("shutting down", "timeout", c.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -194,3 +194,7 @@ func (r *Registry) freshness(fetchedAt time.Time, found bool, now time.Time) fre
 
 // wait blocks until background refreshes have finished; tests use it.
 func (r *Registry) wait() { r.bg.Wait() }
+
+// Close waits for background refreshes to finish (each is bounded by
+// CallTimeout), so that a shutdown does not cut a BPJS call short.
+func (r *Registry) Close() { r.bg.Wait() }

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/jkngate/jkngate/api"
+	"github.com/jkngate/jkngate/config"
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/bpjs"
+	"github.com/jkngate/jkngate/integrations/cache"
+	"github.com/jkngate/jkngate/integrations/redis"
+	"github.com/jkngate/jkngate/integrations/sqlite"
+)
+
+// components are the running parts of one jkngate process, built from the
+// configuration in one place for serve and demo.
+type components struct {
+	cfg      config.Config
+	logger   *slog.Logger
+	store    *sqlite.Store
+	redis    goredis.UniversalClient // nil without JKNGATE_REDIS_URL
+	registry *cache.Registry
+	metrics  *prometheus.Registry
+	gate     *gate.Service
+}
+
+// build opens the store, connects Redis when configured, and wraps the BPJS
+// client in the cached, circuit-broken registry. close releases it all.
+func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *slog.Logger, bpjsCfg bpjs.Config) (*components, error) {
+	c := &components{cfg: cfg, logger: logger, metrics: prometheus.NewRegistry()}
+	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	var err error
+	if c.store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	client, err := bpjs.New(bpjsCfg)
+	if err != nil {
+		c.close()
+		return nil, fmt.Errorf("JKNGATE_BPJS_URL: %w", err)
+	}
+	opts := cache.Options{
+		LocalSize:   cfg.CacheSize,
+		Fresh:       cfg.CacheFresh,
+		Negative:    cfg.CacheNegative,
+		MaxDataAge:  policy.MaxDataAge,
+		CallTimeout: cfg.BPJSTimeout,
+		Rate:        cfg.BPJSRate,
+		MaxInFlight: cfg.BPJSMaxInFlight,
+		Metrics:     c.metrics,
+		Logger:      logger,
+	}
+	if cfg.RedisURL != "" {
+		if c.redis, err = redis.NewClient(cfg.RedisURL); err != nil {
+			c.close()
+			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
+		}
+		opts.Shared = redis.NewTier(c.redis, "jkngate:cache:")
+		opts.BreakerStore = redis.NewBreakerStore(c.redis, "jkngate:breaker:")
+	}
+	if opts.Fresh > opts.MaxDataAge {
+		opts.Fresh = opts.MaxDataAge // a policy with a short max_data_age wins
+	}
+	if c.registry, err = cache.New(client, opts); err != nil {
+		c.close()
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	c.gate = &gate.Service{Registry: c.registry, Store: c.store, Policy: policy, Logger: logger,
+		Budget: cfg.WebhookBudget}
+	return c, nil
+}
+
+// handler returns the HTTP API over the components.
+func (c *components) handler() (http.Handler, error) {
+	clients, err := webhookClients(c.cfg.WebhookClients)
+	if err != nil {
+		return nil, err
+	}
+	checks := []api.Check{{Name: "store", Required: true, Check: c.store.Ping}}
+	if c.redis != nil {
+		checks = append(checks, api.Check{Name: "redis", Check: func(ctx context.Context) error {
+			return c.redis.Ping(ctx).Err()
+		}})
+	}
+	return api.New(api.Deps{
+		Gate:    c.gate,
+		Clients: clients,
+		Checks:  checks,
+		Logger:  c.logger,
+		Metrics: promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{}),
+	}), nil
+}
+
+func (c *components) close() {
+	if c.registry != nil {
+		c.registry.Close()
+	}
+	if c.redis != nil {
+		c.redis.Close()
+	}
+	if c.store != nil {
+		c.store.Close()
+	}
+}
