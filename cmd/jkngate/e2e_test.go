@@ -32,8 +32,9 @@ type gateUnderTest struct {
 }
 
 // startGate starts run("serve") against an in-process simulator, with a
-// fresh SQLite file, and waits until it listens.
-func startGate(t *testing.T) *gateUnderTest {
+// fresh SQLite file, and waits until it listens. overrides are pairs of
+// environment variable and value.
+func startGate(t *testing.T, overrides ...string) *gateUnderTest {
 	t.Helper()
 	sim := bpjssim.New(bpjssim.Config{})
 	simSrv := httptest.NewServer(sim.Handler())
@@ -51,6 +52,10 @@ func startGate(t *testing.T) *gateUnderTest {
 		"JKNGATE_BPJS_TIMEOUT":      "1s",
 		"JKNGATE_WEBHOOK_CLIENTS":   "oss:" + testSecret,
 		"JKNGATE_LOG_LEVEL":         "warn",
+		"JKNGATE_BPJS_RATE":         "1000",
+	}
+	for i := 0; i+1 < len(overrides); i += 2 {
+		env[overrides[i]] = overrides[i+1]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	g.cancel = cancel
@@ -285,5 +290,42 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf("migrations applied: %d", len(sqlite.MigrationNames()))) {
 		t.Errorf("migrate printed %q", out.String())
+	}
+}
+
+func TestEndToEndBudgetAnswersInTimeAndLookupsFinishInBackground(t *testing.T) {
+	g := startGate(t, "JKNGATE_WEBHOOK_BUDGET", "150ms")
+	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
+	app := applicationOf(e, "APP-budget")
+	delete(app, "workers")
+	if err := g.sim.SetFaults(bpjssim.Faults{Latency: 400 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	g.sim.ResetStats()
+	_, d := g.post(t, "msg_budget_1", app)
+	if d.Outcome != "review" || d.codes() != "REGISTRY_UNAVAILABLE" {
+		t.Fatalf("over budget: %s %s, want review REGISTRY_UNAVAILABLE", d.Outcome, d.codes())
+	}
+	// The employer call that was started goes on and fills the cache: a
+	// later webhook is answered from it without calling BPJS again.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, d = g.post(t, fmt.Sprintf("msg_budget_%d", time.Now().UnixNano()), app)
+		if d.Outcome == "allow" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d.Outcome != "allow" {
+		t.Fatalf("after the background lookup: %s, want allow", d.Outcome)
+	}
+	// (That answer may have joined the background call while it was still
+	// under way: source live. The next one is a cache hit.)
+	_, d = g.post(t, "msg_budget_last", app)
+	if d.Outcome != "allow" || d.Evidence.Source != "cache" {
+		t.Fatalf("from the cache: %s from %q, want allow from cache", d.Outcome, d.Evidence.Source)
+	}
+	if calls := g.sim.Stats().EmployerCalls; calls != 1 {
+		t.Errorf("BPJS employer calls = %d, want exactly 1 (the coalesced background one)", calls)
 	}
 }
