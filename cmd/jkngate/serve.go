@@ -59,12 +59,20 @@ func loadConfig(getenv func(string) string, mode string) (config.Config, gate.Po
 	return cfg, policy, nil
 }
 
+// newLogger returns the process logger. Every record passes through
+// gate's masking handler, so NIKs, tokens and the configured secrets never
+// reach the output, whoever logs them.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	secrets := []string{cfg.BPJSSecret, cfg.BPJSUserKey, cfg.JWTHS256Secret}
+	for _, c := range cfg.WebhookClients {
+		secrets = append(secrets, c.Secrets...)
+	}
+	return slog.New(gate.NewMaskingHandler(h, secrets...))
 }
 
 // openStore opens and migrates the store JKNGATE_DATABASE_URL names.

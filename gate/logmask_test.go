@@ -1,0 +1,35 @@
+package gate
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestMaskingHandler(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(NewMaskingHandler(slog.NewJSONHandler(&buf, nil), "sup3r-s3cret"))
+	nik := "1275014101900001"
+	jwt := "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJidWRpIn0.c2lnbmF0dXJlLWJ5dGVz"
+	log.With("worker", nik).Info("looked up "+nik,
+		"path", "/Peserta/nik/"+nik+"/tglSEP/2026-11-25",
+		"err", errors.New("BPJS said no for "+nik),
+		"auth", "Bearer "+jwt,
+		"secret", "key=sup3r-s3cret",
+		"hook", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+		slog.Group("g", "nik", nik),
+		"nib", "9120001234567", "long", "12345678901234567")
+	out := buf.String()
+	for _, leak := range []string{nik, jwt, "sup3r-s3cret", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log leaks %q:\n%s", leak, out)
+		}
+	}
+	for _, keep := range []string{"1275********0001", "9120001234567", "12345678901234567", "eyJh", "whsec_"} {
+		if !strings.Contains(out, keep) {
+			t.Errorf("log lost %q:\n%s", keep, out)
+		}
+	}
+}
