@@ -30,7 +30,9 @@ func NewMaskingHandler(next slog.Handler, secrets ...string) *MaskingHandler {
 }
 
 // Enabled implements slog.Handler.
-func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
 
 // Handle implements slog.Handler.
 func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
