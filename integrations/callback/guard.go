@@ -1,0 +1,154 @@
+package callback
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+)
+
+// ErrRefusedAddress is wrapped by CheckURL, and by a delivery's error, when
+// a callback would go to an address callbacks may not reach: loopback,
+// private, link-local (including the cloud metadata address
+// 169.254.169.254), unspecified, multicast, broadcast or carrier-grade NAT,
+// also in IPv4-mapped or NAT64 (64:ff9b::/96) IPv6 form.
+var ErrRefusedAddress = errors.New("callback address not allowed")
+
+// ErrBadURL is wrapped by CheckURL when a callback URL is not an absolute
+// http or https URL with a host.
+var ErrBadURL = errors.New("invalid callback URL")
+
+// Ranges net/netip has no predicate for.
+var (
+	cgnat       = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8") // "this host"; Linux routes it locally
+	broadcast   = netip.MustParseAddr("255.255.255.255")
+	nat64       = netip.MustParsePrefix("64:ff9b::/96") // IPv6-only networks reach IPv4 through it
+)
+
+// CheckURL reports whether raw may be used as a callback URL: it must be an
+// absolute http or https URL with a host, and, unless allowPrivate, a host
+// given as a literal IP must not be in a refused range (see
+// ErrRefusedAddress). Host names are not resolved here: the worker checks
+// the address it actually connects to, which also defeats DNS rebinding.
+//
+// It returns nil, or an error wrapping ErrBadURL or ErrRefusedAddress. The
+// error names the host but never repeats the query string.
+func CheckURL(raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: cannot be parsed", ErrBadURL)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%w: scheme must be http or https", ErrBadURL)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return fmt.Errorf("%w: no host", ErrBadURL)
+	}
+	if allowPrivate {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return checkAddr(ip)
+	}
+	return nil
+}
+
+// checkAddr returns an error wrapping ErrRefusedAddress when ip is in a
+// refused range.
+func checkAddr(ip netip.Addr) error {
+	ip = ip.Unmap().WithZone("")
+	if nat64.Contains(ip) {
+		b := ip.As16()
+		ip = netip.AddrFrom4([4]byte(b[12:]))
+	}
+	if what := refusedRange(ip); what != "" {
+		return fmt.Errorf("%w: %s is %s", ErrRefusedAddress, ip, what)
+	}
+	return nil
+}
+
+// refusedRange names the refused range ip (unmapped) is in, or returns "".
+func refusedRange(ip netip.Addr) string {
+	switch {
+	case !ip.IsValid():
+		return "not an IP address"
+	case ip.IsUnspecified(), thisNetwork.Contains(ip):
+		return "unspecified"
+	case ip.IsLoopback():
+		return "loopback"
+	case ip.IsPrivate():
+		return "private"
+	case ip.IsLinkLocalUnicast():
+		return "link-local"
+	case ip.IsMulticast(), ip == broadcast:
+		return "multicast or broadcast"
+	case cgnat.Contains(ip):
+		return "carrier-grade NAT"
+	}
+	return ""
+}
+
+// guardControl is a net.Dialer Control function: it runs after name
+// resolution, just before connect, with the IP actually being connected to,
+// so a host name that resolves (or re-resolves) to a refused address is
+// caught.
+func guardControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrRefusedAddress, err)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("%w: %q is not an IP address", ErrRefusedAddress, host)
+	}
+	return checkAddr(ip)
+}
+
+// noRedirects makes a client return a redirect response instead of following
+// it: the new location could be a private address, and would not be checked
+// by CheckURL.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// newHTTPClient returns the client deliveries use. It never follows
+// redirects and, unless allowPrivate, dials only through guardControl. A
+// given client (tests) is copied, not changed; its transport must then be an
+// *http.Transport, whose dialer is replaced by the guarded one. Proxies are
+// never used when guarded: the guard would check the proxy's address, not
+// the receiver's.
+func newHTTPClient(given *http.Client, allowPrivate bool) (*http.Client, error) {
+	var c http.Client
+	var t *http.Transport
+	if given != nil {
+		c = *given
+		switch rt := given.Transport.(type) {
+		case nil:
+			t = http.DefaultTransport.(*http.Transport).Clone()
+		case *http.Transport:
+			t = rt.Clone()
+		default:
+			if !allowPrivate {
+				return nil, fmt.Errorf("callback: HTTPClient.Transport must be an *http.Transport (or nil) so the private-address guard can apply, got %T", rt)
+			}
+		}
+	} else {
+		t = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	if t != nil && !allowPrivate {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: guardControl}
+		t.Proxy = nil
+		t.DialContext = d.DialContext
+		t.DialTLSContext = nil
+		t.DialTLS = nil // a TLS dial hook would bypass DialContext
+	}
+	if t != nil {
+		c.Transport = t
+	}
+	c.CheckRedirect = noRedirects
+	return &c, nil
+}

@@ -1,0 +1,64 @@
+package callback
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The results counted in jkngate_callback_deliveries_total.
+const (
+	resultDelivered = "delivered" // 2xx
+	resultRetry     = "retry"     // failed, will be tried again
+	resultFailed    = "failed"    // gave up: schedule exhausted or cannot be sent
+	resultGone      = "gone"      // 410 Gone
+)
+
+type metrics struct {
+	deliveries *prometheus.CounterVec
+	duration   prometheus.Histogram
+}
+
+// newMetrics builds the collectors and registers them on reg when it is not
+// nil. A collector already registered there (a second worker in the same
+// process) is shared rather than rejected.
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jkngate_callback_deliveries_total",
+			Help: "Callback delivery attempts by result (delivered, retry, failed, gone).",
+		}, []string{"result"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "jkngate_callback_delivery_duration_seconds",
+			Help:    "Duration of callback HTTP requests, including failed ones.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
+	}
+	for _, r := range []string{resultDelivered, resultRetry, resultFailed, resultGone} {
+		m.deliveries.WithLabelValues(r) // export zeros, so rate() works from the start
+	}
+	if reg == nil {
+		return m, nil
+	}
+	var err error
+	m.deliveries = register(reg, m.deliveries, &err)
+	m.duration = register(reg, m.duration, &err)
+	return m, err
+}
+
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case err == nil:
+		return c
+	case errors.As(err, &are):
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	if *errp == nil {
+		*errp = err
+	}
+	return c
+}
