@@ -104,8 +104,13 @@ func isSuccessful(err error) bool {
 // isExcluded keeps errors that say nothing about BPJS's health out of the
 // counts: cancellation, and an employer source that is not configured.
 func isExcluded(err error) bool {
-	return errors.Is(err, context.Canceled) || gate.CodeOf(err) == gate.CodeEmployerSourceDisabled
+	return errors.Is(err, context.Canceled) || errors.Is(err, errNotAttempted) ||
+		gate.CodeOf(err) == gate.CodeEmployerSourceDisabled
 }
+
+// errNotAttempted reports to the breaker a call it allowed that was then not
+// made (the rate limiter refused it).
+var errNotAttempted = errors.New("the call was not attempted")
 
 // allow asks whether a call may go ahead. When it may, done must be called
 // with the call's error. The error is gobreaker.ErrOpenState or

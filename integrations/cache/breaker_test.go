@@ -112,3 +112,22 @@ func TestCallerCancellationsDoNotTripBreaker(t *testing.T) {
 		t.Fatalf("lookup after cancelled callers: %v", err)
 	}
 }
+
+// An open breaker answers before the rate limiter: lookups fail fast as
+// circuit_open instead of queueing for tokens behind calls never made.
+func TestOpenBreakerDoesNotWaitForTheRateLimiter(t *testing.T) {
+	inner := &fakeInner{err: errBPJSDown}
+	r, _ := newTestRegistry(t, inner, nil, Options{BreakerFailures: 2, BreakerOpenTimeout: time.Hour,
+		Rate: 1, Burst: 2})
+	for i := range 2 {
+		_, _ = r.Employer(context.Background(), nib(i))
+	}
+	// The two failures spent the burst; with the breaker checked first, the
+	// next 50 lookups still say circuit_open, not rate_limited.
+	for i := range 50 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		_, err := r.Employer(ctx, nib(10+i))
+		cancel()
+		wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")
+	}
+}

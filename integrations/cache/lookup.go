@@ -108,6 +108,14 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 		deadline = time.Now().Add(r.opts.CallTimeout)
 	}
 	epoch := r.epoch.Load()
+	// A caller that missed the process tier may reach DoChan just after the
+	// previous call for the key finished and left singleflight: look again,
+	// so that it does not call BPJS a second time.
+	if !checkShared {
+		if e, ok := k.local.Get(key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now()) == fresh {
+			return fetched[V]{e, gate.SourceCache}, nil
+		}
+	}
 	if checkShared && r.shared != nil {
 		if e, ok := sharedGet(detached, r, k, key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now()) == fresh {
 			k.local.Add(key, e)
@@ -115,16 +123,18 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 		}
 	}
 
-	if err := r.limit.acquire(deadline); err != nil {
-		r.countRefused(k.name, err)
-		return fetched[V]{}, err
-	}
+	// The breaker first: while it is open a lookup fails at once, without
+	// queueing for the rate limiter behind calls that will not be made.
 	done, err := k.breaker.allow()
 	if err != nil {
-		r.limit.release()
 		r.metrics.bpjsCalls.WithLabelValues(k.name, outcomeCircuitOpen).Inc()
 		return fetched[V]{}, gate.Errorf(gate.KindUnavailable, "bpjs_circuit_open",
 			"BPJS %s lookups are paused after repeated failures: %w", k.name, err)
+	}
+	if err := r.limit.acquire(deadline); err != nil {
+		done(errNotAttempted) // says nothing of BPJS's health
+		r.countRefused(k.name, err)
+		return fetched[V]{}, err
 	}
 	cctx, cancel := context.WithTimeout(detached, r.opts.CallTimeout)
 	start := time.Now()
