@@ -20,9 +20,11 @@ import (
 // chain; the decisions_head index (one unsuperseded decision per application)
 // would reject a second head even if that were not so.
 //
-// When it returns without error, the decision is committed and fsynced. The
-// returned decision is d as it reads back: Supersedes set by the store, times
-// in UTC, detail numbers as decodeNumbers returns them.
+// A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
+// d.Review is stored as given. When it returns without error, the decision
+// is committed and fsynced. The returned decision is d as it reads back:
+// Supersedes set by the store, times in UTC, detail numbers as decodeNumbers
+// returns them.
 //
 // Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
 // WebhookID; KindConflict when d.ID is already taken by another decision;
@@ -78,20 +80,9 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		}
 	}
 
-	row, err := encodeDecision(d)
+	row, err := insertDecision(ctx, tx, what, d)
 	if err != nil {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
-			"could not encode decision %s: %w", d.ID, err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
-		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
-		client_id, webhook_id, callback_url, declared_workers)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType, row.Outcome,
-		row.Reasons, row.Evidence, row.PolicyVersion, row.DecidedAt, row.ValidUntil, row.Supersedes, row.Review,
-		row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers)
-	if err != nil {
-		return gate.Decision{}, false, translate(what, err)
+		return gate.Decision{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return gate.Decision{}, false, translate(what, err)
@@ -149,4 +140,34 @@ func decodeRow(r decisionRow) (gate.Decision, error) {
 		return gate.Decision{}, gate.Errorf(gate.KindInternal, "corrupt_decision", "could not decode a stored decision: %w", err)
 	}
 	return d, nil
+}
+
+// insertDecision inserts d as it is (Supersedes included) and, when
+// d.RecheckAt is set, its recheck, in tx. It returns the row as stored.
+// Errors are *gate.Error: KindInternal for details that cannot be encoded,
+// else as translate says (KindConflict for a taken id or a second head).
+func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decision) (decisionRow, error) {
+	row, err := encodeDecision(d)
+	if err != nil {
+		return decisionRow{}, gate.Errorf(gate.KindInternal, "unencodable_decision",
+			"could not encode decision %s: %w", d.ID, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
+		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
+		client_id, webhook_id, callback_url, declared_workers)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType, row.Outcome,
+		row.Reasons, row.Evidence, row.PolicyVersion, row.DecidedAt, row.ValidUntil, row.Supersedes, row.Review,
+		row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers)
+	if err != nil {
+		return decisionRow{}, translate(what, err)
+	}
+	if !d.RecheckAt.IsZero() {
+		_, err = tx.ExecContext(ctx, `INSERT INTO rechecks (decision_id, attempts, next_attempt, until)
+			VALUES (?, 0, ?, ?)`, d.ID, formatTime(d.RecheckAt), nullString(formatOptionalTime(d.RecheckUntil)))
+		if err != nil {
+			return decisionRow{}, translate(what, err)
+		}
+	}
+	return row, nil
 }

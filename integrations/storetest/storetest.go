@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite every gate.Store runs: the
 // SQLite store always, the PostgreSQL store when a DSN is given. It checks
-// what gate.Store's doc comments promise, and nothing a particular database
-// happens to do.
+// what gate's doc comments promise, and nothing a particular database
+// happens to do. Run covers gate.Store; RunPeople covers the people's side
+// (PeopleStore: queries and their scope, reviews, outbox, rechecks, audit).
 //
 // Two things are compared loosely, so that the suite is fair to every store:
 //   - Times must round-trip to within a millisecond and come back in UTC

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/storetest"
+)
+
+func TestPeopleConformance(t *testing.T) {
+	storetest.RunPeople(t, func(t *testing.T) storetest.PeopleStore {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
+// TestReviewActionsAreKept checks the review history, which no gate
+// interface reads yet: one row per action taken, never changed; and that the
+// access trail is not changed either.
+func TestReviewActionsAreKept(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := t.Context()
+	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
+	d.Review = &gate.Review{State: gate.ReviewOpen}
+	if _, _, err := s.RecordDecision(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	next := storetest.NewDecision("client-a", "", "OSS-1")
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	r := gate.Review{State: gate.ReviewClosed, Action: gate.ActionOverride, Note: "Data BPJS sudah diperbarui.",
+		By: "reviewer-1", At: at}
+	if err := s.CloseReview(ctx, d.ID, r, &next, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CloseReview(ctx, d.ID, r, nil, nil); gate.CodeOf(err) != CodeAlreadyReviewed {
+		t.Fatalf("second CloseReview: %v, want %s", err, CodeAlreadyReviewed)
+	}
+
+	var decisionID, action, note, actor, atText, nextID string
+	var n int
+	if err := s.readers.QueryRowContext(ctx, `SELECT count(*), decision_id, action, note, actor, at, next_decision_id
+		FROM review_actions`).Scan(&n, &decisionID, &action, &note, &actor, &atText, &nextID); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || decisionID != d.ID || action != r.Action || note != r.Note || actor != r.By ||
+		atText != formatTime(at) || nextID != next.ID {
+		t.Errorf("review_actions holds %d rows, the first (%s, %s, %q, %s, %s, %s); want 1 of the override",
+			n, decisionID, action, note, actor, atText, nextID)
+	}
+	if err := s.RecordAccess(ctx, gate.AuditEntry{Actor: "reviewer-1", Action: "review.override",
+		Resource: "decision", ResourceID: d.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`UPDATE review_actions SET note = 'changed'`, `DELETE FROM review_actions`,
+		`UPDATE audit SET actor = 'someone'`} {
+		if _, err := s.writer.ExecContext(ctx, stmt); err == nil {
+			t.Errorf("%s succeeded, want it refused", stmt)
+		}
+	}
+}
+
+// TestMigrateKeepsEarlierDecisions migrates a database written by the first
+// two migrations: its reviews are found by the queries of the later ones.
+func TestMigrateKeepsEarlierDecisions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jkngate.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := t.Context()
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE schema_migrations (name TEXT NOT NULL PRIMARY KEY,
+		applied_at TEXT NOT NULL) STRICT`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range MigrationNames()[:2] {
+		if err := s.applyMigration(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
+	d.Review = &gate.Review{State: gate.ReviewOpen}
+	if _, _, err := s.RecordDecision(ctx, d); err != nil {
+		t.Fatalf("RecordDecision on the 0002 schema: %v", err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	open, err := s.ListReviews(ctx, gate.ReviewFilter{Scope: gate.Scope{All: true}, State: gate.ReviewOpen})
+	if err != nil || len(open) != 1 || open[0].ID != d.ID {
+		t.Errorf("ListReviews open after migrating: %d decisions, %v; want %s", len(open), err, d.ID)
+	}
+}

@@ -1,0 +1,152 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// Codes of the conflicts ReviewStore's methods return (gate.ReviewStore).
+const (
+	CodeAlreadyReviewed = "already_reviewed"
+	CodeSuperseded      = "superseded"
+)
+
+// CloseReview closes the open review of decision id with r (its State is
+// stored as closed), appends the action to the review history, records next
+// (when not nil) as the decision that supersedes id, and enqueues
+// callbacks, all in one transaction.
+//
+// The one-winner rule rests on the transaction: BEGIN IMMEDIATE takes the
+// database's write lock before the review is read, so of two concurrent
+// calls (also from two processes) the second reads the review the first
+// closed. next gets no webhook receipt (it answers no delivery), whatever
+// its WebhookID; a non-zero next.RecheckAt enqueues its recheck.
+//
+// Errors are *gate.Error: KindNotFound when there is no decision id;
+// KindConflict with code "already_reviewed" when its review is not open or
+// it has been superseded; KindInvalid when next has no id or is for another
+// application;
+// KindConflict (store_conflict) when next's id or a callback's id is taken;
+// KindUnavailable when the database could not be reached or the commit
+// failed (nothing is recorded then).
+func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next *gate.Decision, callbacks []gate.Callback) error {
+	const what = "close the review"
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(what, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	var applicationID string
+	var state, supersededBy sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT application_id, review_state, superseded_by FROM decisions WHERE id = ?`, id).
+		Scan(&applicationID, &state, &supersededBy)
+	if err != nil {
+		return translate("read decision "+id, err)
+	}
+	if state.String != gate.ReviewOpen || supersededBy.Valid {
+		return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
+			"decision %s has no open review: it was reviewed or superseded", id)
+	}
+	if next != nil && next.ApplicationID != applicationID {
+		return gate.Errorf(gate.KindInvalid, "invalid_decision",
+			"decision %s is for application %q, not %q as the reviewed one", next.ID, next.ApplicationID, applicationID)
+	}
+
+	r.State = gate.ReviewClosed
+	review, err := json.Marshal(reviewRow{State: r.State, Action: r.Action, Note: r.Note, By: r.By,
+		At: formatOptionalTime(r.At)})
+	if err != nil {
+		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
+	}
+	// The state condition repeats the check above, so that the statement
+	// alone cannot close a review twice.
+	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET review = ?
+		WHERE id = ? AND review_state = 'open' AND superseded_by IS NULL`, string(review), id); err != nil {
+		return translate(what, err)
+	}
+	var nextID sql.NullString
+	if next != nil {
+		nextID = nullString(next.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, id, r.Action, r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
+		return translate(what, err)
+	}
+	if next != nil {
+		if err := supersede(ctx, tx, what, id, *next); err != nil {
+			return err
+		}
+	}
+	if err := insertCallbacks(ctx, tx, what, callbacks); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return translate(what, err)
+	}
+	return nil
+}
+
+// RecordSuperseding records d as the decision that supersedes prevID (it
+// sets d.Supersedes), and enqueues callbacks and, when d.RecheckAt is set,
+// d's recheck, in one BEGIN IMMEDIATE transaction, only if prevID is still
+// its application's current decision. d gets no webhook receipt.
+//
+// Errors are *gate.Error: KindInvalid when d has no id or is for another
+// application; KindNotFound when prevID does not exist; KindConflict with
+// code "superseded" when prevID is no longer current; KindConflict
+// (store_conflict) when d's id or a callback's id is taken; KindUnavailable
+// when the database could not be reached or the commit failed.
+func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Decision, callbacks []gate.Callback) error {
+	const what = "record the superseding decision"
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(what, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	var applicationID string
+	var supersededBy sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT application_id, superseded_by FROM decisions WHERE id = ?`, prevID).
+		Scan(&applicationID, &supersededBy)
+	if err != nil {
+		return translate("read decision "+prevID, err)
+	}
+	if supersededBy.Valid {
+		return gate.Errorf(gate.KindConflict, CodeSuperseded,
+			"decision %s has been superseded by %s", prevID, supersededBy.String)
+	}
+	if d.ApplicationID != applicationID {
+		return gate.Errorf(gate.KindInvalid, "invalid_decision",
+			"decision %s is for application %q, not %q as %s", d.ID, d.ApplicationID, applicationID, prevID)
+	}
+	if err := supersede(ctx, tx, what, prevID, d); err != nil {
+		return err
+	}
+	if err := insertCallbacks(ctx, tx, what, callbacks); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return translate(what, err)
+	}
+	return nil
+}
+
+// supersede marks prevID, the current decision of d's application, as
+// superseded by d and inserts d. The mark comes first: the decisions_head
+// index allows one unsuperseded decision per application at a time, and
+// superseded_by's foreign key is deferred to the commit for this.
+func supersede(ctx context.Context, tx *sql.Tx, what, prevID string, d gate.Decision) error {
+	if d.ID == "" {
+		return gate.Errorf(gate.KindInvalid, "invalid_decision", "a decision to record needs an id")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET superseded_by = ? WHERE id = ?`, d.ID, prevID); err != nil {
+		return translate(what, err)
+	}
+	d.Supersedes = prevID
+	_, err := insertDecision(ctx, tx, what, d)
+	return err
+}
