@@ -154,11 +154,11 @@ func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decisio
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
 		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
-		client_id, webhook_id, callback_url, declared_workers)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		client_id, webhook_id, callback_url, declared_workers, application)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType, row.Outcome,
 		row.Reasons, row.Evidence, row.PolicyVersion, row.DecidedAt, row.ValidUntil, row.Supersedes, row.Review,
-		row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers)
+		row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers, row.Application)
 	if err != nil {
 		return decisionRow{}, translate(what, err)
 	}

@@ -80,10 +80,15 @@ func TestMigrateKeepsEarlierDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A row as the 0001/0002 schema stored it (today's code writes columns
+	// that schema lacks, so the row is written by hand).
 	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	d.Review = &gate.Review{State: gate.ReviewOpen}
-	if _, _, err := s.RecordDecision(ctx, d); err != nil {
-		t.Fatalf("RecordDecision on the 0002 schema: %v", err)
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO decisions (id, application_id, nib, region_code,
+		permit_type, outcome, reasons, evidence, policy_version, decided_at, review, client_id, webhook_id,
+		callback_url, declared_workers) VALUES (?, 'OSS-1', '9120001234567', '1275', 'business_license',
+		'deny', '[]', '{"source":"live"}', 'v1', ?, '{"state":"open"}', 'client-a', 'msg_1', '', 52)`,
+		d.ID, formatTime(d.DecidedAt)); err != nil {
+		t.Fatalf("insert on the 0002 schema: %v", err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)

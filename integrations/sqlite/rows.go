@@ -69,6 +69,58 @@ type employerRow struct {
 	DataDate          string `json:"data_date"`
 }
 
+// applicationRow is the submitted application. Workers hold NIKs: personal
+// data, erased by the retention job.
+type applicationRow struct {
+	ID              string   `json:"application_id"`
+	NIB             string   `json:"nib"`
+	NPWP            string   `json:"npwp,omitempty"`
+	CompanyName     string   `json:"company_name,omitempty"`
+	RegionCode      string   `json:"region_code"`
+	PermitType      string   `json:"permit_type"`
+	KBLI            []string `json:"kbli,omitempty"`
+	RiskLevel       string   `json:"risk_level,omitempty"`
+	BusinessScale   string   `json:"business_scale,omitempty"`
+	DeclaredWorkers int      `json:"declared_workers"`
+	Workers         []string `json:"workers,omitempty"`
+	CallbackURL     string   `json:"callback_url,omitempty"`
+}
+
+func encodeApplication(a gate.Application) (sql.NullString, error) {
+	if a.ID == "" {
+		return sql.NullString{}, nil
+	}
+	row := applicationRow{ID: a.ID, NIB: a.NIB, NPWP: a.NPWP, CompanyName: a.CompanyName,
+		RegionCode: a.RegionCode, PermitType: string(a.PermitType), KBLI: a.KBLI, RiskLevel: a.RiskLevel,
+		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL}
+	for _, w := range a.Workers {
+		row.Workers = append(row.Workers, w.NIK)
+	}
+	b, err := json.Marshal(row)
+	if err != nil {
+		return sql.NullString{}, err
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+func decodeApplication(s sql.NullString) (gate.Application, error) {
+	if !s.Valid {
+		return gate.Application{}, nil
+	}
+	var row applicationRow
+	if err := json.Unmarshal([]byte(s.String), &row); err != nil {
+		return gate.Application{}, err
+	}
+	a := gate.Application{ID: row.ID, NIB: row.NIB, NPWP: row.NPWP, CompanyName: row.CompanyName,
+		RegionCode: row.RegionCode, PermitType: gate.PermitType(row.PermitType), KBLI: row.KBLI,
+		RiskLevel: row.RiskLevel, BusinessScale: row.BusinessScale, DeclaredWorkers: row.DeclaredWorkers,
+		CallbackURL: row.CallbackURL}
+	for _, nik := range row.Workers {
+		a.Workers = append(a.Workers, gate.Worker{NIK: nik})
+	}
+	return a, nil
+}
+
 type reviewRow struct {
 	State  string `json:"state"`
 	Action string `json:"action,omitempty"`
@@ -80,7 +132,7 @@ type reviewRow struct {
 // decisionColumns lists the columns decisionRow.scan reads, in order.
 const decisionColumns = `d.id, d.application_id, d.nib, d.region_code, d.permit_type, d.outcome,
 	d.reasons, d.evidence, d.policy_version, d.decided_at, d.valid_until, d.supersedes, d.review,
-	d.client_id, d.webhook_id, d.callback_url, d.declared_workers`
+	d.client_id, d.webhook_id, d.callback_url, d.declared_workers, d.application`
 
 // decisionRow is a decision as stored: times as text, JSON columns as text,
 // nullable columns as sql.NullString.
@@ -90,12 +142,13 @@ type decisionRow struct {
 	ValidUntil, Supersedes, Review                          sql.NullString
 	ClientID, WebhookID, CallbackURL                        string
 	DeclaredWorkers                                         int
+	Application                                             sql.NullString
 }
 
 func (r *decisionRow) scan(row interface{ Scan(...any) error }) error {
 	return row.Scan(&r.ID, &r.ApplicationID, &r.NIB, &r.RegionCode, &r.PermitType, &r.Outcome,
 		&r.Reasons, &r.Evidence, &r.PolicyVersion, &r.DecidedAt, &r.ValidUntil, &r.Supersedes, &r.Review,
-		&r.ClientID, &r.WebhookID, &r.CallbackURL, &r.DeclaredWorkers)
+		&r.ClientID, &r.WebhookID, &r.CallbackURL, &r.DeclaredWorkers, &r.Application)
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -133,6 +186,10 @@ func encodeDecision(d gate.Decision) (decisionRow, error) {
 		}
 		review = sql.NullString{String: string(b), Valid: true}
 	}
+	app, err := encodeApplication(d.Application)
+	if err != nil {
+		return decisionRow{}, fmt.Errorf("encode application: %w", err)
+	}
 	return decisionRow{
 		ID: d.ID, ApplicationID: d.ApplicationID, NIB: d.NIB, RegionCode: d.RegionCode,
 		PermitType: string(d.PermitType), Outcome: string(d.Outcome),
@@ -140,7 +197,7 @@ func encodeDecision(d gate.Decision) (decisionRow, error) {
 		DecidedAt: formatTime(d.DecidedAt), ValidUntil: nullString(formatOptionalTime(d.ValidUntil)),
 		Supersedes: nullString(d.Supersedes), Review: review,
 		ClientID: d.ClientID, WebhookID: d.WebhookID, CallbackURL: d.CallbackURL,
-		DeclaredWorkers: d.DeclaredWorkers,
+		DeclaredWorkers: d.DeclaredWorkers, Application: app,
 	}, nil
 }
 
@@ -191,6 +248,9 @@ func (r decisionRow) decode() (gate.Decision, error) {
 			LastPaidPeriod: e.LastPaidPeriod, DataDate: e.DataDate}
 	}
 
+	if d.Application, err = decodeApplication(r.Application); err != nil {
+		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
+	}
 	if r.Review.Valid {
 		var rv reviewRow
 		if err := json.Unmarshal([]byte(r.Review.String), &rv); err != nil {

@@ -106,6 +106,11 @@ func NewDecision(clientID, webhookID, applicationID string) gate.Decision {
 		WebhookID:       webhookID,
 		CallbackURL:     "https://licensing.example/hooks/jkngate",
 		DeclaredWorkers: 52,
+		Application: gate.Application{ID: applicationID, NIB: "9120001234567", NPWP: "012345678901234",
+			CompanyName: "PT Contoh Sejahtera", RegionCode: "1275", PermitType: gate.PermitBusinessLicense,
+			KBLI: []string{"47111", "01111"}, RiskLevel: "menengah_tinggi", BusinessScale: "kecil",
+			DeclaredWorkers: 52, Workers: []gate.Worker{{NIK: "1275014101900001"}, {NIK: "1275010202900002"}},
+			CallbackURL: "https://licensing.example/hooks/jkngate"},
 	}
 }
 
