@@ -124,6 +124,14 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 	if onListen != nil {
 		onListen(addr)
 	}
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	waitBackground, err := c.background(bgCtx)
+	if err != nil {
+		stopBackground()
+		ln.Close()
+		return err
+	}
+	defer func() { stopBackground(); waitBackground() }()
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(c.logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)

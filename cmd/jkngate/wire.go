@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -16,8 +19,10 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/cache"
+	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/redis"
 	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // components are the running parts of one jkngate process, built from the
@@ -76,6 +81,45 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	c.gate = &gate.Service{Registry: c.registry, Store: c.store, Policy: policy, Logger: logger,
 		Budget: cfg.WebhookBudget}
 	return c, nil
+}
+
+// background starts the workers that run beside the API: callback delivery
+// and the recheck of decisions answered while BPJS was unreachable. They
+// stop when ctx ends; wait returns when they have.
+func (c *components) background(ctx context.Context) (wait func(), err error) {
+	secrets, err := webhookClients(c.cfg.WebhookClients)
+	if err != nil {
+		return nil, err
+	}
+	first := make(map[string]standardwebhooks.Secret, len(secrets))
+	for id, s := range secrets {
+		first[id] = s[0]
+	}
+	worker, err := callback.New(callback.Config{
+		Outbox:       c.store,
+		Decisions:    c.store,
+		Encode:       func(d gate.Decision) ([]byte, error) { return json.Marshal(api.DecisionResponse(d)) },
+		Secrets:      first,
+		AllowPrivate: c.cfg.CallbackAllowPrivate,
+		Logger:       c.logger,
+		Metrics:      c.metrics,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("callbacks: %w", err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := worker.Run(ctx); err != nil {
+			c.logger.Error("callback worker stopped", "error", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		c.gate.RunRechecks(ctx, c.store, time.Minute)
+	}()
+	return wg.Wait, nil
 }
 
 // handler returns the HTTP API over the components.
