@@ -1,5 +1,6 @@
 // Package api is jkngate's HTTP interface (Echo v4): the signed webhook the
-// licensing system calls, and the operational endpoints. Handlers are thin:
+// licensing system calls, the people's API (bearer tokens; officers,
+// reviewers, admins), and the operational endpoints. Handlers are thin:
 // they decode and check the request's shape, call gate, and map the result;
 // every error goes through one error handler (errors.go).
 package api
@@ -35,6 +36,12 @@ type Deps struct {
 	// Metrics serves GET /metrics (Prometheus); the route is absent when
 	// nil.
 	Metrics http.Handler
+	// People serves the people's API (contract section 6); its routes are
+	// absent when nil.
+	People *gate.People
+	// Auth verifies the people's API bearer tokens (NewAuthenticator); when
+	// nil, every people's API request is answered 401.
+	Auth *Authenticator
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -46,16 +53,19 @@ type Check struct {
 }
 
 type server struct {
-	gate    *gate.Service
-	clients map[string][]standardwebhooks.Secret
-	checks  []Check
-	logger  *slog.Logger
-	now     func() time.Time
+	gate      *gate.Service
+	peopleSvc *gate.People
+	auth      *Authenticator
+	clients   map[string][]standardwebhooks.Secret
+	checks    []Check
+	logger    *slog.Logger
+	now       func() time.Time
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
-	s := &server{gate: d.Gate, clients: d.Clients, checks: d.Checks, logger: d.Logger, now: d.Now}
+	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
+		logger: d.Logger, now: d.Now}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -88,6 +98,24 @@ func New(d Deps) *echo.Echo {
 		e.GET("/metrics", echo.WrapHandler(d.Metrics))
 	}
 	e.POST("/v1/webhooks/:client_id", s.receiveWebhook)
+
+	// The people's API: who may call each route is listed here and checked
+	// nowhere else; which regions they see, gate and the store decide.
+	if d.People != nil {
+		officer, reviewer, admin := gate.RoleOfficer, gate.RoleReviewer, gate.RoleAdmin
+		s.people(e.GET, "/v1/companies/:nib", s.getCompany, officer, reviewer, admin)
+		s.people(e.POST, "/v1/companies/:nib/evaluate", s.evaluateCompany, officer, reviewer, admin)
+		s.people(e.POST, "/v1/companies/:nib/refresh", s.refreshCompany, reviewer, admin)
+		s.people(e.GET, "/v1/decisions", s.listDecisions, officer, reviewer, admin)
+		// Echo matches static segments before parameters, whatever the
+		// order; export.csv is listed first all the same.
+		s.people(e.GET, "/v1/decisions/export.csv", s.exportDecisions, officer, reviewer, admin)
+		s.people(e.GET, "/v1/decisions/:decision_id", s.getDecision, officer, reviewer, admin)
+		s.people(e.POST, "/v1/decisions/:decision_id/review", s.reviewDecision, reviewer, admin)
+		s.people(e.GET, "/v1/reviews", s.listReviews, reviewer, admin)
+		s.people(e.GET, "/v1/reports/coverage", s.coverageReport, officer, reviewer, admin)
+		s.people(e.GET, "/v1/audit", s.listAudit, admin)
+	}
 	return e
 }
 

@@ -32,6 +32,13 @@ type FieldJSON struct {
 	Message string `json:"message"`
 }
 
+// The people's API's error codes (contract section 6) besides gate's own.
+const (
+	codeUnauthenticated = "unauthenticated"
+	codeForbidden       = "forbidden"
+	codeInvalidQuery    = "invalid_query"
+)
+
 // statusByKind is the one table from gate error kinds to HTTP statuses.
 // KindInternal is absent on purpose: internal errors are never shown.
 var statusByKind = map[gate.Kind]int{
@@ -88,7 +95,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		h.Set("Retry-After", retryAfterSeconds)
 	case http.StatusUnauthorized:
 		if !noBearerChallenge[body.Error.Code] {
-			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="jkngate"`)
+			h.Set(echo.HeaderWWWAuthenticate, bearerChallenge(err))
 		}
 	}
 	if c.Request().Method == http.MethodHead {

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// DecisionListJSON is a page of decisions, newest first: GET /v1/decisions
+// and GET /v1/reviews. NextCursor is null on the last page.
+type DecisionListJSON struct {
+	Items      []DecisionJSON `json:"items"`
+	NextCursor *string        `json:"next_cursor"`
+}
+
+func decisionList(items []gate.Decision, next string) DecisionListJSON {
+	out := DecisionListJSON{Items: make([]DecisionJSON, len(items)), NextCursor: nextCursor(next)}
+	for i, d := range items {
+		out.Items[i] = DecisionResponse(d)
+	}
+	return out
+}
+
+// listDecisions is GET /v1/decisions.
+func (s *server) listDecisions(c echo.Context, a gate.Actor) error {
+	f, err := decisionFilter(c.QueryParams(), true)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.peopleSvc.Decisions(c.Request().Context(), a, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, decisionList(items, next))
+}
+
+// getDecision is GET /v1/decisions/:decision_id. A decision outside the
+// caller's regions is not_found, like one that does not exist.
+func (s *server) getDecision(c echo.Context, a gate.Actor) error {
+	d, err := s.peopleSvc.Decision(c.Request().Context(), a, c.Param("decision_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, DecisionResponse(d))
+}
