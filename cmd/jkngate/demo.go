@@ -73,6 +73,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer c.close()
+	signer, demoKeys, err := newDemoSigner(cfg)
+	if err != nil {
+		return err
+	}
+	c.extraKeys = demoKeys
 
 	onListen := func(addr string) {
 		base := "http://" + loopback(addr)
@@ -81,8 +86,9 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "webhook client id:   %s\n", demoClientID)
 		fmt.Fprintf(stdout, "webhook secret:      %s\n\n", secret.Encode())
 		go func() {
-			sendSamples(ctx, stdout, base, secret, sim.Data())
+			results := sendSamples(ctx, stdout, base, secret, sim.Data())
 			printCurl(stdout, base, secret, sim.Data())
+			printPeople(stdout, base, signer, results, bpjssim.RegionCodes())
 			fmt.Fprintln(stdout, "serving until interrupted (Ctrl-C)")
 		}()
 	}
@@ -163,9 +169,15 @@ func applicationFor(i int, s sample, data bpjssim.Data) (map[string]any, bool) {
 	return app, true
 }
 
-// sendSamples posts one signed application per sample and prints the
-// decisions.
-func sendSamples(ctx context.Context, w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) {
+// sampleResult is what a sample application got.
+type sampleResult struct {
+	appID, nib, region, decisionID, outcome string
+}
+
+// sendSamples posts one signed application per sample, prints the
+// decisions and returns them.
+func sendSamples(ctx context.Context, w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) []sampleResult {
+	var results []sampleResult
 	fmt.Fprintln(w, "sample applications:")
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i, s := range samples {
@@ -177,7 +189,7 @@ func sendSamples(ctx context.Context, w io.Writer, base string, secret standardw
 			"timestamp": time.Now().UTC().Format(time.RFC3339), "data": app})
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/webhooks/"+demoClientID, bytes.NewReader(body))
 		if err != nil {
-			return
+			return results
 		}
 		req.Header.Set("Content-Type", "application/json")
 		standardwebhooks.SetHeaders(req.Header, secret, fmt.Sprintf("msg_demo_%d_%d", time.Now().UnixNano(), i), time.Now(), body)
@@ -201,11 +213,14 @@ func sendSamples(ctx context.Context, w io.Writer, base string, secret standardw
 			continue
 		}
 		fmt.Fprintf(w, "  %-26s %-6s %s  %s\n", s.title, strings.ToUpper(d.Outcome), app["application_id"], d.DecisionID)
+		results = append(results, sampleResult{appID: fmt.Sprint(app["application_id"]), nib: fmt.Sprint(app["nib"]),
+			region: fmt.Sprint(app["region_code"]), decisionID: d.DecisionID, outcome: d.Outcome})
 		for _, r := range d.Reasons {
 			fmt.Fprintf(w, "  %26s - %s: %s\n", "", r.Code, r.MessageEN)
 		}
 	}
 	fmt.Fprintln(w)
+	return results
 }
 
 // printCurl prints a shell snippet that signs and sends one application with

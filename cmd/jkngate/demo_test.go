@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -54,8 +55,40 @@ func TestDemoPrintsAllowDenyAndReview(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}
 	}
+	// The printed tokens and curl lines work against the running demo.
+	reviewer := lineValue(t, text, "REVIEWER=")
+	base := lineValue(t, text, "jkngate listening on ")
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/reviews", nil)
+	req.Header.Set("Authorization", "Bearer "+reviewer)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /v1/reviews with the demo reviewer token: HTTP %d", resp.StatusCode)
+	}
+	for _, want := range []string{"OFFICER=eyJ", "/v1/companies/", "/v1/reviews", `"action":"override"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("demo returned %v after interrupt", err)
 	}
+}
+
+// lineValue returns what follows prefix on the first line that holds it, up
+// to the first space.
+func lineValue(t *testing.T, text, prefix string) string {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if _, after, ok := strings.Cut(line, prefix); ok {
+			v, _, _ := strings.Cut(after, " ")
+			return v
+		}
+	}
+	t.Fatalf("no %q in the output", prefix)
+	return ""
 }

@@ -110,7 +110,7 @@ func webhookClients(clients []config.WebhookClient) (map[string][]standardwebhoo
 // gracefully: in-flight webhooks finish and their decisions are recorded.
 // It prints the address it listens on; onListen, if set, is told it too.
 func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onListen func(addr string)) error {
-	handler, err := c.handler()
+	handler, err := c.handler(ctx)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/cache"
 	"github.com/jkngate/jkngate/integrations/callback"
+	"github.com/jkngate/jkngate/integrations/jwks"
 	"github.com/jkngate/jkngate/integrations/redis"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
@@ -35,6 +36,9 @@ type components struct {
 	registry *cache.Registry
 	metrics  *prometheus.Registry
 	gate     *gate.Service
+	people   *gate.People
+	// extraKeys, when set, also verify people's tokens (the demo's key).
+	extraKeys jwks.KeySet
 }
 
 // build opens the store, connects Redis when configured, and wraps the BPJS
@@ -80,6 +84,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	}
 	c.gate = &gate.Service{Registry: c.registry, Store: c.store, Policy: policy, Logger: logger,
 		Budget: cfg.WebhookBudget}
+	c.people = &gate.People{Gate: c.gate, Store: c.store, Invalidator: c.registry, Logger: logger}
 	return c, nil
 }
 
@@ -122,9 +127,45 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	return wg.Wait, nil
 }
 
+// authenticator verifies the people's tokens with the configured key
+// sources. Without any, it is nil and the people's API answers 401.
+func (c *components) authenticator(ctx context.Context) (*api.Authenticator, error) {
+	var keys jwks.Multi
+	if c.cfg.JWTPublicKeysFile != "" {
+		pemKeys, err := jwks.FromPEMFile(c.cfg.JWTPublicKeysFile)
+		if err != nil {
+			return nil, fmt.Errorf("JKNGATE_JWT_PUBLIC_KEYS_FILE: %w", err)
+		}
+		keys = append(keys, pemKeys)
+	}
+	if c.cfg.JWTJWKSURL != "" {
+		keys = append(keys, jwks.NewRemote(ctx, c.cfg.JWTJWKSURL, nil, 0, c.logger))
+	}
+	if c.extraKeys != nil {
+		keys = append(keys, c.extraKeys)
+	}
+	ac := api.AuthConfig{HS256Secret: []byte(c.cfg.JWTHS256Secret), Issuer: c.cfg.JWTIssuer, Audience: c.cfg.JWTAudience}
+	if len(keys) > 0 {
+		ac.Keys = keys
+	}
+	if ac.Keys == nil && len(ac.HS256Secret) == 0 {
+		c.logger.Warn("no JWT key source configured: the people's API answers 401 to everyone")
+		return nil, nil
+	}
+	auth, err := api.NewAuthenticator(ac)
+	if err != nil {
+		return nil, fmt.Errorf("JKNGATE_JWT_*: %w", err)
+	}
+	return auth, nil
+}
+
 // handler returns the HTTP API over the components.
-func (c *components) handler() (http.Handler, error) {
+func (c *components) handler(ctx context.Context) (http.Handler, error) {
 	clients, err := webhookClients(c.cfg.WebhookClients)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := c.authenticator(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +177,8 @@ func (c *components) handler() (http.Handler, error) {
 	}
 	return api.New(api.Deps{
 		Gate:    c.gate,
+		People:  c.people,
+		Auth:    auth,
 		Clients: clients,
 		Checks:  checks,
 		Logger:  c.logger,
