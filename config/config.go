@@ -66,8 +66,11 @@ type Config struct {
 	BPJSMaxInFlight int           // JKNGATE_BPJS_MAX_IN_FLIGHT: concurrent BPJS requests
 	WebhookBudget   time.Duration // JKNGATE_WEBHOOK_BUDGET: time to answer one webhook
 	ShutdownTimeout time.Duration // JKNGATE_SHUTDOWN_TIMEOUT: graceful shutdown limit
-	LogLevel        string        // JKNGATE_LOG_LEVEL: debug, info, warn or error
-	LogFormat       string        // JKNGATE_LOG_FORMAT: json or text
+	// Retention is JKNGATE_RETENTION: how long worker-level personal data
+	// (the listed workers' NIKs) is kept with a decision; 0 keeps it.
+	Retention time.Duration
+	LogLevel  string // JKNGATE_LOG_LEVEL: debug, info, warn or error
+	LogFormat string // JKNGATE_LOG_FORMAT: json or text
 }
 
 // WebhookClient is one caller of the webhook. Secrets holds every secret
@@ -104,6 +107,7 @@ func Default() Config {
 		BPJSMaxInFlight: 32,
 		WebhookBudget:   3 * time.Second,
 		ShutdownTimeout: 30 * time.Second,
+		Retention:       365 * 24 * time.Hour,
 		LogLevel:        "info",
 		LogFormat:       "json",
 	}

@@ -61,6 +61,7 @@ var settings = []setting{
 	{"bpjs_max_in_flight", false, showPlain, func(c *Config) any { return &c.BPJSMaxInFlight }},
 	{"webhook_budget", false, showPlain, func(c *Config) any { return &c.WebhookBudget }},
 	{"shutdown_timeout", false, showPlain, func(c *Config) any { return &c.ShutdownTimeout }},
+	{"retention", false, showPlain, func(c *Config) any { return &c.Retention }},
 	{"log_level", false, showPlain, func(c *Config) any { return &c.LogLevel }},
 	{"log_format", false, showPlain, func(c *Config) any { return &c.LogFormat }},
 }

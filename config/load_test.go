@@ -16,7 +16,7 @@ func TestLoadDefaults(t *testing.T) {
 		Addr: ":8080", DatabaseURL: "jkngate.db", JWTIssuer: "jkngate", JWTAudience: "jkngate",
 		BPJSTimeout: 2 * time.Second, CacheSize: 100000, CacheFresh: 6 * time.Hour,
 		CacheNegative: 15 * time.Minute, BPJSRate: 50, BPJSMaxInFlight: 32,
-		WebhookBudget: 3 * time.Second, ShutdownTimeout: 30 * time.Second,
+		WebhookBudget: 3 * time.Second, ShutdownTimeout: 30 * time.Second, Retention: 365 * 24 * time.Hour,
 		LogLevel: "info", LogFormat: "json",
 	}
 	if !reflect.DeepEqual(c, want) {

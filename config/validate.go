@@ -117,6 +117,9 @@ func (c Config) Validate(mode string) error {
 			add(d.key, "must be a positive duration, not %s", d.v)
 		}
 	}
+	if c.Retention < 0 {
+		add("retention", "must be a duration >= 0 (0 keeps personal data), not %s", c.Retention)
+	}
 	if c.CacheSize <= 0 {
 		add("cache_size", "must be a positive integer, not %d", c.CacheSize)
 	}

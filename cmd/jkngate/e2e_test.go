@@ -329,3 +329,30 @@ func TestEndToEndBudgetAnswersInTimeAndLookupsFinishInBackground(t *testing.T) {
 		t.Errorf("BPJS employer calls = %d, want exactly 1 (the coalesced background one)", calls)
 	}
 }
+
+func TestRetentionCommand(t *testing.T) {
+	g := startGate(t)
+	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
+	_, d := g.post(t, "msg_ret", applicationOf(e, "APP-ret"))
+	g.stop(t)
+	env := map[string]string{"JKNGATE_DATABASE_URL": g.dbPath, "JKNGATE_RETENTION": "1ns"}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"retention", "run"}, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "worker data erased from 1 decisions") {
+		t.Fatalf("retention printed %q", out.String())
+	}
+	st, err := sqlite.Open(context.Background(), g.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.Decision(context.Background(), d.DecisionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != "allow" || len(got.Application.Workers) == 0 || !strings.Contains(got.Application.Workers[0].NIK, "****") {
+		t.Errorf("after retention: outcome %s, workers %v; want the outcome kept and NIKs masked", got.Outcome, got.Application.Workers)
+	}
+}

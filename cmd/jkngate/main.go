@@ -1,5 +1,6 @@
 // Command jkngate is the BPJS Kesehatan compliance gate for business
-// licensing. Subcommands: serve (the default), demo, migrate, version.
+// licensing. Subcommands: serve (the default), demo, migrate, retention run,
+// version.
 package main
 
 import (
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demo(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args, getenv, stdout, stderr)
+	case "retention":
+		return retention(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "jkngate", version)
 		return nil
@@ -54,5 +57,7 @@ const usage = `usage: jkngate [serve|demo|migrate|version]
   demo     run everything embedded (SQLite, in-process cache, BPJS simulator)
            and send sample applications
   migrate  apply database migrations and exit
+  retention run
+           erase worker-level personal data older than JKNGATE_RETENTION
   version  print the version
 `

@@ -98,3 +98,10 @@ func TestMigrateKeepsEarlierDecisions(t *testing.T) {
 		t.Errorf("ListReviews open after migrating: %d decisions, %v; want %s", len(open), err, d.ID)
 	}
 }
+
+func TestRetentionConformance(t *testing.T) {
+	storetest.RunRetention(t, func(t *testing.T) storetest.RetentionStore {
+		s, _ := openTemp(t)
+		return s
+	})
+}

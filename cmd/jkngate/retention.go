@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jkngate/jkngate/config"
+	"github.com/jkngate/jkngate/gate"
+)
+
+// retention runs "jkngate retention run": it erases worker-level personal
+// data older than JKNGATE_RETENTION once and prints how many decisions it
+// changed. serve does the same every hour.
+func retention(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || args[0] != "run" {
+		return fmt.Errorf("usage: jkngate retention run")
+	}
+	cfg, _, err := loadConfig(getenv, config.ModeMigrate)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := gate.EraseOldPersonalData(ctx, store, time.Now(), cfg.Retention)
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	fmt.Fprintf(stdout, "retention %s: worker data erased from %d decisions\n", cfg.Retention, n)
+	return nil
+}
+
+// runRetention erases old personal data now and then every interval until
+// ctx ends.
+func runRetention(ctx context.Context, st gate.RetentionStore, retention, interval time.Duration, logger *slog.Logger) {
+	if retention <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := gate.EraseOldPersonalData(ctx, st, time.Now(), retention)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.WarnContext(ctx, "retention pass failed", "error", err)
+		case n > 0:
+			logger.InfoContext(ctx, "retention: worker data erased", "decisions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
