@@ -66,6 +66,12 @@ type Config struct {
 	BPJSMaxInFlight int           // JKNGATE_BPJS_MAX_IN_FLIGHT: concurrent BPJS requests
 	WebhookBudget   time.Duration // JKNGATE_WEBHOOK_BUDGET: time to answer one webhook
 	ShutdownTimeout time.Duration // JKNGATE_SHUTDOWN_TIMEOUT: graceful shutdown limit
+	// RedisPrefix is JKNGATE_REDIS_PREFIX: the prefix of every Redis key, so
+	// that several deployments can share one Redis.
+	RedisPrefix string
+	// CallbackTimeout is JKNGATE_CALLBACK_TIMEOUT: how long one callback
+	// attempt may take; a claimed delivery is leased for twice that plus 5 s.
+	CallbackTimeout time.Duration
 	// Retention is JKNGATE_RETENTION: how long worker-level personal data
 	// (the listed workers' NIKs) is kept with a decision; 0 keeps it.
 	Retention time.Duration
@@ -108,6 +114,8 @@ func Default() Config {
 		WebhookBudget:   3 * time.Second,
 		ShutdownTimeout: 30 * time.Second,
 		Retention:       365 * 24 * time.Hour,
+		RedisPrefix:     "jkngate:",
+		CallbackTimeout: 10 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "json",
 	}

@@ -62,6 +62,8 @@ var settings = []setting{
 	{"webhook_budget", false, showPlain, func(c *Config) any { return &c.WebhookBudget }},
 	{"shutdown_timeout", false, showPlain, func(c *Config) any { return &c.ShutdownTimeout }},
 	{"retention", false, showPlain, func(c *Config) any { return &c.Retention }},
+	{"redis_prefix", false, showPlain, func(c *Config) any { return &c.RedisPrefix }},
+	{"callback_timeout", false, showPlain, func(c *Config) any { return &c.CallbackTimeout }},
 	{"log_level", false, showPlain, func(c *Config) any { return &c.LogLevel }},
 	{"log_format", false, showPlain, func(c *Config) any { return &c.LogFormat }},
 }

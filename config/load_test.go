@@ -17,6 +17,7 @@ func TestLoadDefaults(t *testing.T) {
 		BPJSTimeout: 2 * time.Second, CacheSize: 100000, CacheFresh: 6 * time.Hour,
 		CacheNegative: 15 * time.Minute, BPJSRate: 50, BPJSMaxInFlight: 32,
 		WebhookBudget: 3 * time.Second, ShutdownTimeout: 30 * time.Second, Retention: 365 * 24 * time.Hour,
+		RedisPrefix: "jkngate:", CallbackTimeout: 10 * time.Second,
 		LogLevel: "info", LogFormat: "json",
 	}
 	if !reflect.DeepEqual(c, want) {

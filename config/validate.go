@@ -112,6 +112,7 @@ func (c Config) Validate(mode string) error {
 	}{
 		{"bpjs_timeout", c.BPJSTimeout}, {"cache_fresh", c.CacheFresh}, {"cache_negative", c.CacheNegative},
 		{"webhook_budget", c.WebhookBudget}, {"shutdown_timeout", c.ShutdownTimeout},
+		{"callback_timeout", c.CallbackTimeout},
 	} {
 		if d.v <= 0 {
 			add(d.key, "must be a positive duration, not %s", d.v)
