@@ -1,0 +1,175 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jkngate/jkngate/gate"
+)
+
+// applicationLockClass is the first key of the transaction-scoped advisory
+// locks on application ids (pg_advisory_xact_lock(int4, int4)); the second
+// is hashtext(application_id). The two-key form has its own key space, apart
+// from Migrate's one-key lock. Two applications whose ids hash alike share a
+// lock: their head changes wait for each other, which costs time, not
+// correctness.
+const applicationLockClass = 0x6a6b6e67 // "jkng"
+
+// lockApplication takes the advisory lock on applicationID until tx ends.
+// Every change of an application's head takes it, in a statement of its own
+// and before reading the head: under READ COMMITTED each later statement
+// reads a fresh snapshot, taken after the previous holder committed, so
+// head changes are serialized per application across all replicas (also
+// when the application has no head yet, where no row lock could help).
+func lockApplication(ctx context.Context, tx pgx.Tx, applicationID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, applicationLockClass, applicationID)
+	return err
+}
+
+// RecordDecision durably records d as the answer to the webhook delivery
+// (d.ClientID, d.WebhookID), as gate.Store specifies.
+//
+// Idempotency rests on webhook_receipts' primary key: the receipt is
+// inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction
+// (on any replica) holds the same key uncommitted, PostgreSQL makes the
+// insert wait for it; when the key exists, nothing is inserted, and the
+// decision recorded then is read and returned with created false.
+// Supersession is decided in the same transaction under the application's
+// advisory lock (see lockApplication), reading the head with SELECT ... FOR
+// NO KEY UPDATE, so concurrent re-submissions form a single chain; the
+// decisions_head index (one unsuperseded decision per application) would
+// reject a second head even if that were not so.
+//
+// A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
+// d.Review is stored as given. When it returns without error, the decision
+// is committed. The returned decision is d as it reads back: Supersedes set
+// by the store, times in UTC truncated to microseconds, detail numbers as
+// decodeNumbers returns them.
+//
+// Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
+// WebhookID, or holds a value PostgreSQL cannot store (a NUL character);
+// KindConflict when d.ID is already taken by another decision;
+// KindUnavailable when the database could not be reached or the commit
+// failed (nothing is recorded then); KindInternal for details that cannot be
+// encoded as JSON.
+func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decision, bool, error) {
+	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
+		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, "invalid_decision",
+			"a decision to record needs an id, a client id and a webhook id")
+	}
+	var stored gate.Decision
+	var created bool
+	err := s.inTx(ctx, "record the decision", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO webhook_receipts (client_id, webhook_id, decision_id, received_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (client_id, webhook_id) DO NOTHING`,
+			d.ClientID, d.WebhookID, d.ID, time.Now())
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			// This statement's snapshot is taken after the conflicting
+			// transaction committed, so it sees the receipt's decision.
+			stored, err = decisionForWebhook(ctx, tx, d.ClientID, d.WebhookID)
+			created = false
+			return err
+		}
+
+		if err := lockApplication(ctx, tx, d.ApplicationID); err != nil {
+			return err
+		}
+		var head string
+		err = tx.QueryRow(ctx, `SELECT id FROM decisions
+			WHERE application_id = $1 AND superseded_by IS NULL FOR NO KEY UPDATE`, d.ApplicationID).Scan(&head)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			d.Supersedes = ""
+		case err != nil:
+			return err
+		default:
+			d.Supersedes = head
+			// Before the insert: the head index allows one unsuperseded
+			// decision per application at a time (superseded_by's foreign
+			// key is deferred to the commit for this).
+			if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, head); err != nil {
+				return err
+			}
+		}
+		row, err := insertDecision(ctx, tx, d)
+		if err != nil {
+			return err
+		}
+		// Decoding what encodeDecision just made cannot fail short of a bug.
+		stored, err = decodeRow(row)
+		created = true
+		return err
+	})
+	if err != nil {
+		return gate.Decision{}, false, err
+	}
+	return stored, created, nil
+}
+
+// Decision returns the decision with the given id. Errors are *gate.Error:
+// KindNotFound when there is none, KindUnavailable when the database could
+// not be read, KindInternal when the stored row cannot be decoded.
+func (s *Store) Decision(ctx context.Context, id string) (gate.Decision, error) {
+	var r decisionRow
+	err := r.scan(s.pool.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions d WHERE d.id = $1`, id))
+	if err != nil {
+		return gate.Decision{}, translate("read decision "+id, err)
+	}
+	return decodeRow(r)
+}
+
+// DecisionForWebhook returns the decision recorded as the answer to the
+// webhook delivery (clientID, webhookID). Errors are *gate.Error:
+// KindNotFound when that delivery was not answered, KindUnavailable when the
+// database could not be read, KindInternal when the stored row cannot be
+// decoded.
+func (s *Store) DecisionForWebhook(ctx context.Context, clientID, webhookID string) (gate.Decision, error) {
+	return decisionForWebhook(ctx, s.pool, clientID, webhookID)
+}
+
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID string) (gate.Decision, error) {
+	var r decisionRow
+	err := r.scan(db.QueryRow(ctx, `SELECT `+decisionColumns+`
+		FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
+		WHERE w.client_id = $1 AND w.webhook_id = $2`, clientID, webhookID))
+	if err != nil {
+		return gate.Decision{}, translate("read the decision for a webhook", err)
+	}
+	return decodeRow(r)
+}
+
+// insertDecision inserts d as it is (Supersedes included) and, when
+// d.RecheckAt is set, its recheck, in tx. It returns the row as stored.
+// Errors are a *gate.Error of KindInternal for details that cannot be
+// encoded, else pgx's (a unique violation for a taken id or a second head).
+func insertDecision(ctx context.Context, tx pgx.Tx, d gate.Decision) (decisionRow, error) {
+	row, err := encodeDecision(d)
+	if err != nil {
+		return decisionRow{}, gate.Errorf(gate.KindInternal, "unencodable_decision",
+			"could not encode decision %s: %w", d.ID, err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
+		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
+		client_id, webhook_id, callback_url, declared_workers, application)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`, row.args()...)
+	if err != nil {
+		return decisionRow{}, err
+	}
+	if !d.RecheckAt.IsZero() {
+		_, err = tx.Exec(ctx, `INSERT INTO rechecks (decision_id, attempts, next_attempt, until)
+			VALUES ($1, 0, $2, $3)`, d.ID, dbTime(d.RecheckAt), optionalTime(d.RecheckUntil))
+		if err != nil {
+			return decisionRow{}, err
+		}
+	}
+	return row, nil
+}

@@ -1,0 +1,149 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jkngate/jkngate/gate"
+)
+
+// Codes of the conflicts ReviewStore's methods return (gate.ReviewStore).
+const (
+	CodeAlreadyReviewed = "already_reviewed"
+	CodeSuperseded      = "superseded"
+)
+
+// CloseReview closes the open review of decision id with r (its State is
+// stored as closed), appends the action to the review history, records next
+// (when not nil) as the decision that supersedes id, and enqueues
+// callbacks, all in one transaction.
+//
+// The one-winner rule rests on one statement: UPDATE ... WHERE id = $1 AND
+// review_state = 'open' AND superseded_by IS NULL. Of two concurrent calls
+// (on any replicas) the second waits for the first's row lock and then, under
+// READ COMMITTED, re-checks its WHERE clause against the committed row: it
+// affects no row and returns already_reviewed. The transaction holds the
+// application's advisory lock (see lockApplication), as every head change
+// does, since next becomes the head. next gets no webhook receipt (it
+// answers no delivery), whatever its WebhookID; a non-zero next.RecheckAt
+// enqueues its recheck.
+//
+// Errors are *gate.Error: KindNotFound when there is no decision id;
+// KindConflict with code "already_reviewed" when its review is not open or
+// it has been superseded; KindInvalid when next has no id or is for another
+// application; KindConflict (store_conflict) when next's id or a callback's
+// id is taken; KindUnavailable when the database could not be reached or the
+// commit failed (nothing is recorded then).
+func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next *gate.Decision, callbacks []gate.Callback) error {
+	r.State = gate.ReviewClosed
+	review, err := encodeReview(r)
+	if err != nil {
+		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
+	}
+	return s.inTx(ctx, "close the review", func(tx pgx.Tx) error {
+		applicationID, err := applicationOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := lockApplication(ctx, tx, applicationID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE decisions SET review = $1
+			WHERE id = $2 AND review_state = 'open' AND superseded_by IS NULL`, review, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
+				"decision %s has no open review: it was reviewed or superseded", id)
+		}
+		if next != nil && next.ApplicationID != applicationID {
+			return gate.Errorf(gate.KindInvalid, "invalid_decision",
+				"decision %s is for application %q, not %q as the reviewed one", next.ID, next.ApplicationID, applicationID)
+		}
+		var nextID *string
+		if next != nil {
+			nextID = optionalString(next.ID)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, r.Action, r.Note, r.By, optionalTime(r.At), nextID); err != nil {
+			return err
+		}
+		if next != nil {
+			if err := supersede(ctx, tx, id, *next); err != nil {
+				return err
+			}
+		}
+		return insertCallbacks(ctx, tx, callbacks)
+	})
+}
+
+// RecordSuperseding records d as the decision that supersedes prevID (it
+// sets d.Supersedes), and enqueues callbacks and, when d.RecheckAt is set,
+// d's recheck, in one transaction, only if prevID is still its application's
+// current decision. The check and the change hold the application's
+// advisory lock (see lockApplication) and prevID's row lock. d gets no
+// webhook receipt.
+//
+// Errors are *gate.Error: KindInvalid when d has no id or is for another
+// application; KindNotFound when prevID does not exist; KindConflict with
+// code "superseded" when prevID is no longer current; KindConflict
+// (store_conflict) when d's id or a callback's id is taken; KindUnavailable
+// when the database could not be reached or the commit failed.
+func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Decision, callbacks []gate.Callback) error {
+	return s.inTx(ctx, "record the superseding decision", func(tx pgx.Tx) error {
+		applicationID, err := applicationOf(ctx, tx, prevID)
+		if err != nil {
+			return err
+		}
+		if err := lockApplication(ctx, tx, applicationID); err != nil {
+			return err
+		}
+		var supersededBy *string
+		if err := tx.QueryRow(ctx, `SELECT superseded_by FROM decisions WHERE id = $1 FOR NO KEY UPDATE`, prevID).
+			Scan(&supersededBy); err != nil {
+			return err
+		}
+		if supersededBy != nil {
+			return gate.Errorf(gate.KindConflict, CodeSuperseded,
+				"decision %s has been superseded by %s", prevID, *supersededBy)
+		}
+		if d.ApplicationID != applicationID {
+			return gate.Errorf(gate.KindInvalid, "invalid_decision",
+				"decision %s is for application %q, not %q as %s", d.ID, d.ApplicationID, applicationID, prevID)
+		}
+		if err := supersede(ctx, tx, prevID, d); err != nil {
+			return err
+		}
+		return insertCallbacks(ctx, tx, callbacks)
+	})
+}
+
+// applicationOf returns the application of decision id, which never
+// changes, so it needs no lock. Errors: KindNotFound when there is no such
+// decision, else pgx's.
+func applicationOf(ctx context.Context, tx pgx.Tx, id string) (string, error) {
+	var applicationID string
+	err := tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE id = $1`, id).Scan(&applicationID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", translate("read decision "+id, err)
+	}
+	return applicationID, err
+}
+
+// supersede marks prevID, the current decision of d's application, as
+// superseded by d and inserts d. The mark comes first: the decisions_head
+// index allows one unsuperseded decision per application at a time, and
+// superseded_by's foreign key is deferred to the commit for this.
+func supersede(ctx context.Context, tx pgx.Tx, prevID string, d gate.Decision) error {
+	if d.ID == "" {
+		return gate.Errorf(gate.KindInvalid, "invalid_decision", "a decision to record needs an id")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, prevID); err != nil {
+		return err
+	}
+	d.Supersedes = prevID
+	_, err := insertDecision(ctx, tx, d)
+	return err
+}

@@ -1,0 +1,180 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// decisionColumns lists the columns decisionRow.scan reads, in order.
+const decisionColumns = `d.id, d.application_id, d.nib, d.region_code, d.permit_type, d.outcome,
+	d.reasons, d.evidence, d.policy_version, d.decided_at, d.valid_until, d.supersedes, d.review,
+	d.client_id, d.webhook_id, d.callback_url, d.declared_workers, d.application`
+
+// decisionRow is a decision as stored: jsonb columns as their text, nullable
+// columns as pointers (nil is NULL).
+type decisionRow struct {
+	ID, ApplicationID, NIB, RegionCode, PermitType, Outcome string
+	Reasons, Evidence, PolicyVersion                        string
+	DecidedAt                                               time.Time
+	ValidUntil                                              *time.Time
+	Supersedes, Review                                      *string
+	ClientID, WebhookID, CallbackURL                        string
+	DeclaredWorkers                                         int
+	Application                                             *string
+}
+
+func (r *decisionRow) scan(row interface{ Scan(...any) error }) error {
+	return row.Scan(&r.ID, &r.ApplicationID, &r.NIB, &r.RegionCode, &r.PermitType, &r.Outcome,
+		&r.Reasons, &r.Evidence, &r.PolicyVersion, &r.DecidedAt, &r.ValidUntil, &r.Supersedes, &r.Review,
+		&r.ClientID, &r.WebhookID, &r.CallbackURL, &r.DeclaredWorkers, &r.Application)
+}
+
+// args returns the row's values in the order of insertDecision's columns.
+func (r *decisionRow) args() []any {
+	return []any{r.ID, r.ApplicationID, r.NIB, r.RegionCode, r.PermitType, r.Outcome,
+		r.Reasons, r.Evidence, r.PolicyVersion, r.DecidedAt, r.ValidUntil, r.Supersedes, r.Review,
+		r.ClientID, r.WebhookID, r.CallbackURL, r.DeclaredWorkers, r.Application}
+}
+
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// dbTime returns t as a timestamptz column stores it: UTC, truncated to
+// microseconds (pgx truncates too), so that a value the store returns
+// without reading it back equals the one it would read.
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// optionalTime is nil (NULL) for the zero time, else dbTime(t).
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = dbTime(t)
+	return &t
+}
+
+// utc returns t in UTC, or the zero time for nil. pgx returns timestamptz
+// values in time.Local.
+func utc(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// encodeDecision turns d into its stored form. It fails only for details
+// that encoding/json cannot encode, which is a bug in whoever built them.
+func encodeDecision(d gate.Decision) (decisionRow, error) {
+	reasons := make([]reasonDoc, len(d.Reasons))
+	for i, r := range d.Reasons {
+		reasons[i] = reasonDoc{Code: string(r.Code), Outcome: string(r.Outcome), Message: r.Message,
+			MessageEN: r.MessageEN, LegalBasis: r.LegalBasis, Remedy: r.Remedy, Details: r.Details}
+	}
+	reasonsJSON, err := json.Marshal(reasons)
+	if err != nil {
+		return decisionRow{}, fmt.Errorf("encode reasons: %w", err)
+	}
+	ev := evidenceDoc{Source: string(d.Evidence.Source), AsOf: formatDocTime(d.Evidence.AsOf),
+		WorkersListed: d.Evidence.WorkersListed, WorkersChecked: d.Evidence.WorkersChecked}
+	if e := d.Evidence.Employer; e != nil {
+		ev.Employer = &employerDoc{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name, Status: e.Status,
+			StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers, ActiveWorkers: e.ActiveWorkers,
+			ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount, LastPaidPeriod: e.LastPaidPeriod,
+			DataDate: e.DataDate}
+	}
+	evidenceJSON, err := json.Marshal(ev)
+	if err != nil {
+		return decisionRow{}, fmt.Errorf("encode evidence: %w", err)
+	}
+	var review *string
+	if rv := d.Review; rv != nil {
+		s, err := encodeReview(*rv)
+		if err != nil {
+			return decisionRow{}, fmt.Errorf("encode review: %w", err)
+		}
+		review = &s
+	}
+	app, err := encodeApplication(d.Application)
+	if err != nil {
+		return decisionRow{}, fmt.Errorf("encode application: %w", err)
+	}
+	return decisionRow{
+		ID: d.ID, ApplicationID: d.ApplicationID, NIB: d.NIB, RegionCode: d.RegionCode,
+		PermitType: string(d.PermitType), Outcome: string(d.Outcome),
+		Reasons: string(reasonsJSON), Evidence: string(evidenceJSON), PolicyVersion: d.PolicyVersion,
+		DecidedAt: dbTime(d.DecidedAt), ValidUntil: optionalTime(d.ValidUntil),
+		Supersedes: optionalString(d.Supersedes), Review: review,
+		ClientID: d.ClientID, WebhookID: d.WebhookID, CallbackURL: d.CallbackURL,
+		DeclaredWorkers: d.DeclaredWorkers, Application: app,
+	}, nil
+}
+
+// decode turns a stored row back into a decision. Times come back in UTC,
+// with PostgreSQL's microseconds. Numbers in reason details come back as int
+// when they are integers and as float64 otherwise (see decodeNumbers).
+func (r decisionRow) decode() (gate.Decision, error) {
+	d := gate.Decision{
+		ID: r.ID, ApplicationID: r.ApplicationID, NIB: r.NIB, RegionCode: r.RegionCode,
+		PermitType: gate.PermitType(r.PermitType), Outcome: gate.Outcome(r.Outcome),
+		PolicyVersion: r.PolicyVersion, DecidedAt: r.DecidedAt.UTC(), ValidUntil: utc(r.ValidUntil),
+		ClientID: r.ClientID, WebhookID: r.WebhookID, CallbackURL: r.CallbackURL,
+		DeclaredWorkers: r.DeclaredWorkers,
+	}
+	if r.Supersedes != nil {
+		d.Supersedes = *r.Supersedes
+	}
+
+	var reasons []reasonDoc
+	if err := unmarshalNumbers(r.Reasons, &reasons); err != nil {
+		return gate.Decision{}, fmt.Errorf("decision %s: reasons: %w", r.ID, err)
+	}
+	d.Reasons = make([]gate.Reason, len(reasons))
+	for i, rr := range reasons {
+		details, _ := decodeNumbers(rr.Details).(map[string]any)
+		d.Reasons[i] = gate.Reason{Code: gate.ReasonCode(rr.Code), Outcome: gate.Outcome(rr.Outcome),
+			Message: rr.Message, MessageEN: rr.MessageEN, LegalBasis: rr.LegalBasis, Remedy: rr.Remedy,
+			Details: details}
+	}
+
+	var ev evidenceDoc
+	if err := json.Unmarshal([]byte(r.Evidence), &ev); err != nil {
+		return gate.Decision{}, fmt.Errorf("decision %s: evidence: %w", r.ID, err)
+	}
+	d.Evidence = gate.Evidence{Source: gate.Source(ev.Source), WorkersListed: ev.WorkersListed,
+		WorkersChecked: ev.WorkersChecked}
+	var err error
+	if d.Evidence.AsOf, err = parseDocTime(ev.AsOf); err != nil {
+		return gate.Decision{}, fmt.Errorf("decision %s: evidence as_of: %w", r.ID, err)
+	}
+	if e := ev.Employer; e != nil {
+		d.Evidence.Employer = &gate.Employer{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name,
+			Status: e.Status, StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers,
+			ActiveWorkers: e.ActiveWorkers, ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount,
+			LastPaidPeriod: e.LastPaidPeriod, DataDate: e.DataDate}
+	}
+
+	if d.Application, err = decodeApplication(r.Application); err != nil {
+		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
+	}
+	if r.Review != nil {
+		if d.Review, err = decodeReview(*r.Review); err != nil {
+			return gate.Decision{}, fmt.Errorf("decision %s: review: %w", r.ID, err)
+		}
+	}
+	return d, nil
+}
+
+func decodeRow(r decisionRow) (gate.Decision, error) {
+	d, err := r.decode()
+	if err != nil {
+		return gate.Decision{}, gate.Errorf(gate.KindInternal, "corrupt_decision", "could not decode a stored decision: %w", err)
+	}
+	return d, nil
+}

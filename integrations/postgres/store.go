@@ -1,0 +1,89 @@
+// Package postgres is gate's decision store on PostgreSQL, through pgx/v5 and
+// its pool (pgxpool). It implements what the SQLite store does, with the same
+// migrations by name and the same semantics, and is safe for several
+// replicas of jkngate on one database: every invariant rests on the database
+// (keys, unique indexes, row and advisory locks), never on process memory.
+//
+//   - Webhook idempotency: the webhook_receipts primary key, with INSERT ...
+//     ON CONFLICT DO NOTHING; a concurrent copy waits for the first
+//     transaction and then reads the decision it stored.
+//   - One head per application: a partial unique index, and every change of
+//     an application's head (RecordDecision, CloseReview, RecordSuperseding)
+//     runs under a transaction-scoped advisory lock on the application id,
+//     so that concurrent re-submissions on any replica form one chain.
+//   - One review winner: UPDATE ... WHERE review_state = 'open' AND
+//     superseded_by IS NULL, and the rows it affected.
+//   - Outbox and recheck claims: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
+//     SKIP LOCKED LIMIT n) setting lease_until, so each row is leased by one
+//     replica at a time and claimable again once its lease has passed.
+//
+// Statements run in pgx's default QueryExecModeCacheStatement: each pooled
+// connection prepares a statement the first time it runs it and reuses the
+// prepared statement after that. The store keeps that default on purpose; a
+// connection pooler in transaction mode (PgBouncer before 1.21) would need
+// QueryExecModeExec instead, set through the URL's default_query_exec_mode.
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jkngate/jkngate/gate"
+)
+
+var (
+	_ gate.PeopleStore  = (*Store)(nil)
+	_ gate.Outbox       = (*Store)(nil)
+	_ gate.RecheckQueue = (*Store)(nil)
+)
+
+// Store is a gate.PeopleStore, gate.Outbox and gate.RecheckQueue on a
+// PostgreSQL database. It is safe for concurrent use, also by several
+// processes (replicas) on the same database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the PostgreSQL database at url (postgres:// or
+// postgresql://; pool settings such as pool_max_conns and session settings
+// such as search_path may be given as URL parameters) and returns a store on
+// it. It does not migrate: call Migrate before using the store.
+//
+// Errors are *gate.Error: KindInvalid when url cannot be parsed,
+// KindUnavailable when the database cannot be reached.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// Not wrapped: the parse error and its causes may quote the URL,
+		// whose password pgx can only redact on a best-effort basis.
+		return nil, &gate.Error{Kind: gate.KindInvalid, Code: "invalid_store_url",
+			Message: "the postgres store needs a valid postgres:// URL; check JKNGATE_DATABASE_URL"}
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, unavailable("connect to postgres", err)
+	}
+	// NewWithConfig does not connect: connect now, so that a wrong host or
+	// password fails Open rather than the first request.
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, unavailable("connect to postgres", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Close closes the pool, waiting for connections in use to be returned.
+// Calls on a closed store return KindUnavailable errors.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database can be reached; it returns a
+// KindUnavailable error when it cannot.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return unavailable("ping postgres", err)
+	}
+	return nil
+}
