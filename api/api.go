@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
@@ -28,7 +29,13 @@ type Deps struct {
 	Clients map[string][]standardwebhooks.Secret
 	// Checks are run by GET /readyz.
 	Checks []Check
+	// Info are reported by GET /readyz besides the checks, never failing it.
+	Info []Info
 	// Logger receives request logs and internal errors; discarded when nil.
+	// Its handler is wrapped in a gate.MaskingHandler unless it is one, so
+	// that lines are masked and carry the request-scoped attributes
+	// (request_id; client_id on the webhook; sub once a bearer token is
+	// verified), also those logged by gate with the request's context.
 	Logger *slog.Logger
 	// Now returns the current time (for signature timestamps); time.Now
 	// when nil.
@@ -36,6 +43,14 @@ type Deps struct {
 	// Metrics serves GET /metrics (Prometheus); the route is absent when
 	// nil.
 	Metrics http.Handler
+	// Registerer, when set, gets the API's collectors:
+	// jkngate_http_requests_total{route,method,status},
+	// jkngate_http_request_duration_seconds{route,method} and
+	// jkngate_webhook_verification_failures_total{code}. route is the
+	// route template, or "unmatched". New panics if it refuses them for
+	// another reason than their being registered already (then they are
+	// shared).
+	Registerer prometheus.Registerer
 	// People serves the people's API (contract section 6); its routes are
 	// absent when nil.
 	People *gate.People
@@ -58,16 +73,20 @@ type server struct {
 	auth      *Authenticator
 	clients   map[string][]standardwebhooks.Secret
 	checks    []Check
+	info      []Info
 	logger    *slog.Logger
 	now       func() time.Time
+	metrics   *httpMetrics // nil without a Registerer
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
-		logger: d.Logger, now: d.Now}
+		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer)}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
+	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {
+		s.logger = slog.New(gate.NewMaskingHandler(s.logger.Handler()))
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -80,9 +99,19 @@ func New(d Deps) *echo.Echo {
 		dropUnusableRequestID,
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 			RequestIDHandler: func(c echo.Context, id string) {
-				c.Set(loggerKey, s.logger.With("request_id", id))
+				// Routing is done: the webhook's client_id is known.
+				attrs := []slog.Attr{slog.String("request_id", id)}
+				if client := c.Param("client_id"); client != "" {
+					attrs = append(attrs, slog.String("client_id", truncate(client, 64)))
+				}
+				addLogAttrs(c, attrs...)
 			},
 		}),
+	)
+	if s.metrics != nil {
+		e.Use(s.metrics.observeRequests)
+	}
+	e.Use(
 		s.logRequests,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableStackAll: true,
@@ -93,6 +122,7 @@ func New(d Deps) *echo.Echo {
 	)
 
 	e.GET("/healthz", s.healthz)
+	e.GET("/openapi.yaml", serveOpenAPI)
 	e.GET("/readyz", s.readyz)
 	if d.Metrics != nil {
 		e.GET("/metrics", echo.WrapHandler(d.Metrics))
@@ -116,21 +146,25 @@ func New(d Deps) *echo.Echo {
 		s.people(e.GET, "/v1/reports/coverage", s.coverageReport, officer, reviewer, admin)
 		s.people(e.GET, "/v1/audit", s.listAudit, admin)
 	}
+	if s.metrics != nil {
+		s.metrics.routes = make(map[string]bool)
+		for _, r := range e.Routes() {
+			s.metrics.routes[r.Path] = true
+		}
+	}
 	return e
 }
 
-const loggerKey = "jkngate.logger"
-
-// requestLogger returns the logger for this request, carrying its id.
-func (s *server) requestLogger(c echo.Context) *slog.Logger {
-	if l, ok := c.Get(loggerKey).(*slog.Logger); ok {
-		return l
-	}
-	return s.logger
+// addLogAttrs adds attrs to the request's context, so that every line
+// logged with it (the ...Context logging methods) carries them.
+func addLogAttrs(c echo.Context, attrs ...slog.Attr) {
+	req := c.Request()
+	c.SetRequest(req.WithContext(gate.WithLogAttrs(req.Context(), attrs...)))
 }
 
-// logRequests writes one line per request. It answers a handler's error
-// first (so that the status is known) and never logs bodies.
+// logRequests writes one line per request, with the request-scoped
+// attributes of its context. It answers a handler's error first (so that
+// the status is known) and never logs bodies.
 func (s *server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -143,10 +177,7 @@ func (s *server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int("status", c.Response().Status),
 			slog.Duration("latency", time.Since(start)),
 		}
-		if id := c.Param("client_id"); id != "" {
-			attrs = append(attrs, slog.String("client_id", truncate(id, 64)))
-		}
-		s.requestLogger(c).LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
+		s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
 		return nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -229,9 +230,10 @@ func (s *server) people(add func(string, echo.HandlerFunc, ...echo.MiddlewareFun
 		req := c.Request()
 		a, err := s.auth.Authenticate(req.Context(), req.Header.Get(echo.HeaderAuthorization))
 		if err != nil {
-			s.requestLogger(c).Debug("bearer token rejected", "err", err)
+			s.logger.DebugContext(c.Request().Context(), "bearer token rejected", "err", err)
 			return err
 		}
+		addLogAttrs(c, slog.String("sub", a.Subject))
 		if !a.HasAny(roles...) {
 			return &gate.Error{Kind: gate.KindForbidden, Code: codeForbidden,
 				Message: "the token's roles do not allow this"}

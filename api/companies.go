@@ -119,7 +119,7 @@ func (s *server) bpjsError(c echo.Context, err error) BPJSErrorJSON {
 		return BPJSErrorJSON{Error: ErrorDetailJSON{Code: gate.CodeEmployerSourceDisabled,
 			Message: "no BPJS employer data source is configured"}}
 	}
-	s.requestLogger(c).Warn("employer lookup failed", "err", err)
+	s.logger.WarnContext(c.Request().Context(), "employer lookup failed", "err", err)
 	return BPJSErrorJSON{Error: ErrorDetailJSON{Code: "registry_unavailable",
 		Message: "BPJS Kesehatan could not be reached; try again later"}}
 }

@@ -104,7 +104,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		err = c.JSON(status, body)
 	}
 	if err != nil {
-		s.requestLogger(c).Warn("writing the error response failed", "err", err)
+		s.logger.WarnContext(c.Request().Context(), "writing the error response failed", "err", err)
 	}
 }
 
@@ -121,7 +121,7 @@ func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
 			if status == http.StatusServiceUnavailable {
 				// Expected in an outage, so not an error; the cause is
 				// worth seeing.
-				s.requestLogger(c).Warn("dependency unavailable", "err", err)
+				s.logger.WarnContext(c.Request().Context(), "dependency unavailable", "err", err)
 			}
 			code := ge.Code
 			if code == "" {
@@ -146,7 +146,7 @@ func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
 		}
 		return he.Code, ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: msg}}
 	}
-	s.requestLogger(c).Error("internal error", "err", err)
+	s.logger.ErrorContext(c.Request().Context(), "internal error", "err", err)
 	return http.StatusInternalServerError, ErrorJSON{Error: ErrorDetailJSON{
 		Code: "internal", Message: "internal error; the request id identifies it in the logs"}}
 }

@@ -63,10 +63,10 @@ func (s *server) exportDecisions(c echo.Context, a gate.Actor) error {
 	case !resp.Committed:
 		return err // nothing sent yet: an ordinary error answer
 	case c.Request().Context().Err() != nil:
-		s.requestLogger(c).Info("export stopped: the client went away", "rows", rows)
+		s.logger.InfoContext(c.Request().Context(), "export stopped: the client went away", "rows", rows)
 		return nil
 	default:
-		s.requestLogger(c).Error("export failed after it began; aborting the response", "rows", rows, "err", err)
+		s.logger.ErrorContext(c.Request().Context(), "export failed after it began; aborting the response", "rows", rows, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

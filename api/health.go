@@ -19,10 +19,20 @@ type HealthJSON struct {
 }
 
 // ReadyJSON is the body of /readyz: Status is "ok" or "unavailable"; Checks
-// maps each check's name to "ok" or "error: ...".
+// maps each check's name to "ok" or "error: ..."; Info maps each Info's
+// name to its value (e.g. "bpjs_breakers": {"employer": "closed"}).
 type ReadyJSON struct {
 	Status string            `json:"status"`
 	Checks map[string]string `json:"checks"`
+	Info   map[string]any    `json:"info,omitempty"`
+}
+
+// Info is a fact /readyz reports without judging it, such as the state of
+// the BPJS circuit breakers: readiness does not depend on it. Value must
+// be quick; its result is encoded as JSON.
+type Info struct {
+	Name  string
+	Value func(ctx context.Context) any
 }
 
 // healthz is GET /healthz: the process is alive.
@@ -74,6 +84,12 @@ collect:
 		body.Checks[chk.Name] = "error: " + truncate(errs[i].Error(), 200)
 		if chk.Required {
 			body.Status, status = "unavailable", http.StatusServiceUnavailable
+		}
+	}
+	if len(s.info) > 0 {
+		body.Info = make(map[string]any, len(s.info))
+		for _, in := range s.info {
+			body.Info[in.Name] = in.Value(c.Request().Context())
 		}
 	}
 	if status != http.StatusOK {

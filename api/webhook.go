@@ -39,16 +39,16 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	clientID := c.Param("client_id")
 	secrets, ok := s.clients[clientID]
 	if !ok || len(secrets) == 0 {
-		return &gate.Error{Kind: gate.KindNotFound, Code: codeUnknownClient,
-			Message: "no webhook client with this id"}
+		return s.metrics.webhookRefused(&gate.Error{Kind: gate.KindNotFound, Code: codeUnknownClient,
+			Message: "no webhook client with this id"})
 	}
 	req := c.Request()
 	body, err := readBody(req, maxWebhookBody)
 	if err != nil {
-		return err
+		return s.metrics.webhookRefused(err)
 	}
 	if err := standardwebhooks.Verify(req.Header, body, secrets, s.now()); err != nil {
-		return signatureError(err)
+		return s.metrics.webhookRefused(signatureError(err))
 	}
 	app, err := parseSubmission(body)
 	if err != nil {

@@ -17,6 +17,42 @@ type MaskingHandler struct {
 	secrets []string
 }
 
+// logAttrsKey is the context key of the attributes WithLogAttrs adds.
+type logAttrsKey struct{}
+
+// WithLogAttrs returns a copy of ctx carrying attrs besides those it
+// already carries (an attribute with the key of an earlier one replaces
+// it). MaskingHandler adds them to every record logged with a context
+// derived from it (slog's ...Context methods), so that request-scoped
+// facts such as the request id appear on every line without every caller
+// passing them.
+func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
+	old := logAttrs(ctx)
+	merged := make([]slog.Attr, 0, len(old)+len(attrs))
+	merged = append(merged, old...)
+next:
+	for _, a := range attrs {
+		for i := range merged {
+			if merged[i].Key == a.Key {
+				merged[i] = a
+				continue next
+			}
+		}
+		merged = append(merged, a)
+	}
+	return context.WithValue(ctx, logAttrsKey{}, merged)
+}
+
+// logAttrs returns the attributes WithLogAttrs put in ctx; the slice must
+// not be modified.
+func logAttrs(ctx context.Context) []slog.Attr {
+	if ctx == nil {
+		return nil
+	}
+	attrs, _ := ctx.Value(logAttrsKey{}).([]slog.Attr)
+	return attrs
+}
+
 // NewMaskingHandler wraps next. Empty and very short secrets are ignored (they
 // would mask ordinary words).
 func NewMaskingHandler(next slog.Handler, secrets ...string) *MaskingHandler {
@@ -34,13 +70,18 @@ func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.next.Enabled(ctx, l)
 }
 
-// Handle implements slog.Handler.
+// Handle implements slog.Handler. The attributes WithLogAttrs put in ctx
+// are added after the record's own, masked like them (inside the groups
+// opened with WithGroup, as slog adds a record's attributes).
 func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, h.mask(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(h.attr(a))
 		return true
 	})
+	for _, a := range logAttrs(ctx) {
+		out.AddAttrs(h.attr(a))
+	}
 	return h.next.Handle(ctx, out)
 }
 

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -31,5 +32,32 @@ func TestMaskingHandler(t *testing.T) {
 		if !strings.Contains(out, keep) {
 			t.Errorf("log lost %q:\n%s", keep, out)
 		}
+	}
+}
+
+func TestMaskingHandlerAddsContextAttrs(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(NewMaskingHandler(slog.NewJSONHandler(&buf, nil)))
+	ctx := WithLogAttrs(context.Background(), slog.String("request_id", "req-1"), slog.String("client_id", "old"))
+	ctx = WithLogAttrs(ctx, slog.String("client_id", "oss"), slog.String("who", "nik 1275014101900001"))
+	log.InfoContext(ctx, "deep")
+	log.Info("no context")
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", buf.String())
+	}
+	for _, want := range []string{`"request_id":"req-1"`, `"client_id":"oss"`, `"who":"nik 1275********0001"`} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("line %s lacks %s", lines[0], want)
+		}
+	}
+	if strings.Count(lines[0], "client_id") != 1 {
+		t.Errorf("client_id not replaced: %s", lines[0])
+	}
+	if strings.Contains(lines[1], "request_id") {
+		t.Errorf("a line logged without the context carries its attrs: %s", lines[1])
+	}
+	if got := logAttrs(WithLogAttrs(context.Background())); len(got) != 0 {
+		t.Errorf("empty WithLogAttrs: %v", got)
 	}
 }

@@ -56,6 +56,9 @@ func (s *Service) recheck(ctx context.Context, st RecheckStore, r Recheck) (time
 	if err != nil {
 		return time.Time{}, err
 	}
+	if workersErased(old.Application) {
+		return time.Time{}, nil
+	}
 	d, err := s.Evaluate(ctx, old.Application)
 	if err != nil {
 		return time.Time{}, err
@@ -76,6 +79,9 @@ func (s *Service) recheck(ctx context.Context, st RecheckStore, r Recheck) (time
 	err = st.RecordSuperseding(ctx, old.ID, d, callbacksFor(d))
 	if err != nil && KindOf(err) != KindConflict {
 		return time.Time{}, err
+	}
+	if err == nil {
+		s.decided(d, true)
 	}
 	// Done, also when someone else superseded it meanwhile (a reviewer or
 	// a re-submission): their decision stands.

@@ -54,6 +54,10 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 		next = p.derived(d, now, OutcomeAllow, []Reason{overridden(d, closed)})
 		next.Review = &closed
 	case ActionReevaluate:
+		if workersErased(d.Application) {
+			return Decision{}, &Error{Kind: KindConflict, Code: "personal_data_erased",
+				Message: "the application's worker data was erased under the retention policy; it cannot be evaluated again"}
+		}
 		if p.Invalidator != nil {
 			niks := make([]string, len(d.Application.Workers))
 			for i, w := range d.Application.Workers {
@@ -78,6 +82,7 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 		}
 		return Decision{}, err
 	}
+	p.Gate.decided(next, true)
 	p.audit(ctx, a, "review."+action, "decision", d.ID, note)
 	return next, nil
 }

@@ -47,6 +47,13 @@ type Service struct {
 	// when the registry has one). Zero means no bound beyond the caller's.
 	Budget time.Duration
 	Logger *slog.Logger
+	// OnDecision, when set, is told of every decision Submit answers with
+	// (created false when it was recorded before: a replayed delivery) and
+	// of every decision recorded by a review (People.Review) or a recheck
+	// (RecheckDue), created true. It is called after the decision is
+	// committed, on the caller's goroutine: it must be quick and must not
+	// block (metrics, not I/O).
+	OnDecision func(d Decision, created bool)
 }
 
 func (s *Service) now() time.Time {
@@ -68,6 +75,7 @@ func (s *Service) now() time.Time {
 // recorded, in which case no decision is given.
 func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
 	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
+		s.decided(d, false)
 		return d, nil
 	} else if KindOf(err) != KindNotFound {
 		return Decision{}, storeUnavailable(err)
@@ -79,11 +87,21 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	d.ID = NewDecisionID(d.DecidedAt)
 	d.ClientID, d.WebhookID = clientID, webhookID
 	s.prepareForRecord(&d)
-	stored, _, err := s.Store.RecordDecision(ctx, d)
+	stored, created, err := s.Store.RecordDecision(ctx, d)
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
+	s.log().DebugContext(ctx, "decision recorded", "decision_id", stored.ID,
+		"outcome", string(stored.Outcome), "created", created)
+	s.decided(stored, created)
 	return stored, nil
+}
+
+// decided tells OnDecision, when set, of d.
+func (s *Service) decided(d Decision, created bool) {
+	if s.OnDecision != nil {
+		s.OnDecision(d, created)
+	}
 }
 
 // prepareForRecord opens a review for deny and review outcomes and, when

@@ -213,3 +213,25 @@ func TestBudgetTurnsSlowLookupsIntoUnavailable(t *testing.T) {
 		t.Errorf("made %d lookups; the budget should have stopped new ones", n)
 	}
 }
+
+func TestSubmitTellsOnDecision(t *testing.T) {
+	svc, _, _, a := newService(t, 1)
+	type call struct {
+		id      string
+		created bool
+	}
+	var calls []call
+	svc.OnDecision = func(d Decision, created bool) { calls = append(calls, call{d.ID, created}) }
+	ctx := context.Background()
+	d1, err := svc.Submit(ctx, "oss", "msg_1", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Submit(ctx, "oss", "msg_1", a); err != nil {
+		t.Fatal(err)
+	}
+	want := []call{{d1.ID, true}, {d1.ID, false}}
+	if fmt.Sprint(calls) != fmt.Sprint(want) {
+		t.Errorf("OnDecision calls = %v, want %v", calls, want)
+	}
+}

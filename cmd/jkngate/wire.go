@@ -24,6 +24,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/redis"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/storemetrics"
 )
 
 // components are the running parts of one jkngate process, built from the
@@ -32,7 +33,8 @@ type components struct {
 	cfg      config.Config
 	logger   *slog.Logger
 	store    *sqlite.Store
-	redis    goredis.UniversalClient // nil without JKNGATE_REDIS_URL
+	stores   *storemetrics.Instrumented // store, timed: what gate, callbacks and rechecks use
+	redis    goredis.UniversalClient    // nil without JKNGATE_REDIS_URL
 	registry *cache.Registry
 	metrics  *prometheus.Registry
 	gate     *gate.Service
@@ -50,6 +52,15 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	var err error
 	if c.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
+	}
+	if c.stores, err = storemetrics.New(c.store, c.metrics); err != nil {
+		c.close()
+		return nil, fmt.Errorf("store metrics: %w", err)
+	}
+	onDecision, err := api.DecisionObserver(c.metrics)
+	if err != nil {
+		c.close()
+		return nil, fmt.Errorf("decision metrics: %w", err)
 	}
 	client, err := bpjs.New(bpjsCfg)
 	if err != nil {
@@ -82,9 +93,9 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		c.close()
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	c.gate = &gate.Service{Registry: c.registry, Store: c.store, Policy: policy, Logger: logger,
-		Budget: cfg.WebhookBudget}
-	c.people = &gate.People{Gate: c.gate, Store: c.store, Invalidator: c.registry, Logger: logger}
+	c.gate = &gate.Service{Registry: c.registry, Store: c.stores, Policy: policy, Logger: logger,
+		Budget: cfg.WebhookBudget, OnDecision: onDecision}
+	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger}
 	return c, nil
 }
 
@@ -101,8 +112,8 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 		first[id] = s[0]
 	}
 	worker, err := callback.New(callback.Config{
-		Outbox:       c.store,
-		Decisions:    c.store,
+		Outbox:       c.stores,
+		Decisions:    c.stores,
 		Encode:       func(d gate.Decision) ([]byte, error) { return json.Marshal(api.DecisionResponse(d)) },
 		Secrets:      first,
 		AllowPrivate: c.cfg.CallbackAllowPrivate,
@@ -122,7 +133,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
-		c.gate.RunRechecks(ctx, c.store, time.Minute)
+		c.gate.RunRechecks(ctx, c.stores, time.Minute)
 	}()
 	return wg.Wait, nil
 }
@@ -175,14 +186,19 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 			return c.redis.Ping(ctx).Err()
 		}})
 	}
+	// The breakers' states are reported, never judged: an open breaker is
+	// an outage of BPJS, which the gate answers (REGISTRY_UNAVAILABLE).
+	info := []api.Info{{Name: "bpjs_breakers", Value: func(context.Context) any { return c.registry.BreakerStates() }}}
 	return api.New(api.Deps{
-		Gate:    c.gate,
-		People:  c.people,
-		Auth:    auth,
-		Clients: clients,
-		Checks:  checks,
-		Logger:  c.logger,
-		Metrics: promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{}),
+		Gate:       c.gate,
+		People:     c.people,
+		Auth:       auth,
+		Clients:    clients,
+		Checks:     checks,
+		Info:       info,
+		Logger:     c.logger,
+		Metrics:    promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{}),
+		Registerer: c.metrics,
 	}), nil
 }
 

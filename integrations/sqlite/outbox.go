@@ -116,6 +116,19 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 	return checkUpdated("finish callback "+c.ID, "callback_not_found", res, err)
 }
 
+// PendingCallbacks counts the callbacks still to be delivered (state
+// pending, whether leased or waiting for a retry): the outbox's depth.
+// Errors are *gate.Error: KindUnavailable when the database could not be
+// reached.
+func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
+	var n int
+	err := s.readers.QueryRowContext(ctx, `SELECT count(*) FROM callbacks WHERE state = 'pending'`).Scan(&n)
+	if err != nil {
+		return 0, translate("count pending callbacks", err)
+	}
+	return n, nil
+}
+
 // ClaimRechecks leases up to limit rechecks whose NextAttempt is at or
 // before now and whose lease (if any) has ended by now, until now+lease, the
 // longest due first, as ClaimCallbacks does. Errors are as ClaimCallbacks'.

@@ -1,0 +1,169 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// routeUnmatched is the route label of requests no route matched, so that
+// raw paths (with NIBs and ids in them) never become label values.
+const routeUnmatched = "unmatched"
+
+// verificationFailureCodes are the webhook codes counted in
+// jkngate_webhook_verification_failures_total.
+var verificationFailureCodes = []string{codeMissingSignatureHeaders, codeInvalidSignature,
+	codeTimestampOutOfTolerance, codeUnknownClient, codePayloadTooLarge}
+
+// httpMetrics are the API's collectors; a nil *httpMetrics records nothing.
+type httpMetrics struct {
+	requests       *prometheus.CounterVec
+	duration       *prometheus.HistogramVec
+	verifyFailures *prometheus.CounterVec
+	routes         map[string]bool // the registered route templates
+}
+
+// newHTTPMetrics builds the API's collectors and registers them on reg; it
+// returns nil when reg is nil. A collector already registered there (a
+// second API in the same process) is shared; any other registration error
+// is a programming error and panics, as prometheus.MustRegister does.
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	if reg == nil {
+		return nil
+	}
+	m := &httpMetrics{
+		requests: mustRegister(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jkngate_http_requests_total",
+			Help: "HTTP requests by route template, method and status.",
+		}, []string{"route", "method", "status"})),
+		duration: mustRegister(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "jkngate_http_request_duration_seconds",
+			Help:    "Duration of HTTP requests by route template and method.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route", "method"})),
+		verifyFailures: mustRegister(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jkngate_webhook_verification_failures_total",
+			Help: "Webhook deliveries refused before they were read as applications, by error code.",
+		}, []string{"code"})),
+	}
+	for _, code := range verificationFailureCodes {
+		m.verifyFailures.WithLabelValues(code) // export zeros, so rate() works from the start
+	}
+	return m
+}
+
+// observeRequests counts and times every request under its route template.
+// It runs outside logRequests, which has answered any error by then.
+func (m *httpMetrics) observeRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if !m.routes[route] {
+			route = routeUnmatched
+		}
+		method := methodLabel(c.Request().Method)
+		m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
+		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		return nil
+	}
+}
+
+// webhookRefused counts err when it is one of the verification failures,
+// and returns it.
+func (m *httpMetrics) webhookRefused(err error) error {
+	if m == nil {
+		return err
+	}
+	code := gate.CodeOf(err)
+	for _, c := range verificationFailureCodes {
+		if code == c {
+			m.verifyFailures.WithLabelValues(code).Inc()
+			break
+		}
+	}
+	return err
+}
+
+// methodLabel bounds the method label to the standard methods.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "other"
+}
+
+// DecisionObserver returns a gate.Service.OnDecision hook that counts newly
+// recorded decisions (not replayed deliveries) in
+// jkngate_decisions_total{outcome} and their reasons in
+// jkngate_decision_reasons_total{code}, registered on reg. A collector
+// already registered there is shared; any other registration error is
+// returned.
+func DecisionObserver(reg prometheus.Registerer) (func(d gate.Decision, created bool), error) {
+	decisions := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "jkngate_decisions_total",
+		Help: "Decisions recorded (webhooks, reviews, rechecks; not replays) by outcome.",
+	}, []string{"outcome"})
+	reasons := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "jkngate_decision_reasons_total",
+		Help: "Reasons given in recorded decisions, by reason code.",
+	}, []string{"code"})
+	var err error
+	decisions = register(reg, decisions, &err)
+	reasons = register(reg, reasons, &err)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range []gate.Outcome{gate.OutcomeAllow, gate.OutcomeDeny, gate.OutcomeReview} {
+		decisions.WithLabelValues(string(o))
+	}
+	return func(d gate.Decision, created bool) {
+		if !created {
+			return
+		}
+		decisions.WithLabelValues(string(d.Outcome)).Inc()
+		for _, r := range d.Reasons {
+			reasons.WithLabelValues(string(r.Code)).Inc()
+		}
+	}, nil
+}
+
+// register registers c on reg, or returns the collector already registered
+// in its place; another error is stored in *errp (when it holds none yet).
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case err == nil:
+		return c
+	case errors.As(err, &are):
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	if *errp == nil {
+		*errp = err
+	}
+	return c
+}
+
+func mustRegister[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	var err error
+	c = register(reg, c, &err)
+	if err != nil {
+		panic(fmt.Sprintf("api: registering metrics: %v", err))
+	}
+	return c
+}

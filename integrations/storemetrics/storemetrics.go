@@ -1,0 +1,136 @@
+// Package storemetrics instruments a decision store with Prometheus
+// metrics: a decorator times every store operation
+// (jkngate_store_operation_duration_seconds{op}) and counts its errors by
+// gate error kind (jkngate_store_errors_total{op,kind}), and, when the store
+// can count its outbox, a gauge reports the callbacks waiting for delivery
+// at scrape time (jkngate_callback_outbox_pending).
+package storemetrics
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/jkngate/jkngate/gate"
+)
+
+// Store is everything the gate, the people's API, the callback worker and
+// the recheck need from a store.
+type Store interface {
+	gate.PeopleStore
+	gate.Outbox
+	gate.RecheckQueue
+}
+
+// PendingCounter is implemented by stores that can count the callbacks
+// waiting for delivery (the SQLite and PostgreSQL stores).
+type PendingCounter interface {
+	PendingCallbacks(ctx context.Context) (int, error)
+}
+
+// ScrapeTimeout bounds the count of pending callbacks made at scrape time,
+// so that a slow store slows a scrape by at most this much.
+const ScrapeTimeout = time.Second
+
+// opPending is the op label of PendingCallbacks.
+const opPending = "pending_callbacks"
+
+var _ Store = (*Instrumented)(nil)
+
+// Instrumented is a Store that passes every call to the store it wraps and
+// records its duration and error. It is safe for concurrent use when the
+// wrapped store is.
+type Instrumented struct {
+	next     Store
+	duration *prometheus.HistogramVec
+	errors   *prometheus.CounterVec
+}
+
+// New wraps next and registers the collectors on reg (none when reg is
+// nil). A collector already registered there (another Instrumented in the
+// same process) is shared; another registration error is returned.
+func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
+	s := &Instrumented{
+		next: next,
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "jkngate_store_operation_duration_seconds",
+			Help:    "Duration of decision store operations by operation (method).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"op"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jkngate_store_errors_total",
+			Help: "Errors of decision store operations by operation and gate error kind " +
+				"(not_found and conflict are answers, unavailable and internal are failures).",
+		}, []string{"op", "kind"}),
+	}
+	if reg == nil {
+		return s, nil
+	}
+	var err error
+	s.duration = register(reg, s.duration, &err)
+	s.errors = register(reg, s.errors, &err)
+	if pc, ok := next.(PendingCounter); ok {
+		register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks, desc: prometheus.NewDesc(
+			"jkngate_callback_outbox_pending",
+			"Callbacks waiting for delivery (pending, including those being retried), counted at scrape time.",
+			nil, nil)}, &err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// observe records one operation that started at start and ended with err.
+func (s *Instrumented) observe(op string, start time.Time, err error) {
+	s.duration.WithLabelValues(op).Observe(time.Since(start).Seconds())
+	if err != nil {
+		s.errors.WithLabelValues(op, gate.KindOf(err).String()).Inc()
+	}
+}
+
+// pendingCollector reports the outbox depth. It counts at scrape time, within
+// ScrapeTimeout; when the count fails the gauge is left out of that scrape
+// (and the error counted), rather than failing the whole scrape.
+type pendingCollector struct {
+	store *Instrumented
+	count func(context.Context) (int, error)
+	desc  *prometheus.Desc
+}
+
+// Describe implements prometheus.Collector.
+func (c *pendingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+// Collect implements prometheus.Collector.
+func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), ScrapeTimeout)
+	defer cancel()
+	start := time.Now()
+	n, err := c.count(ctx)
+	c.store.observe(opPending, start, err)
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
+}
+
+// register registers c on reg, or returns the collector already registered
+// in its place; another error is stored in *errp (when it holds none yet).
+func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case err == nil:
+		return c
+	case errors.As(err, &are):
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	if *errp == nil {
+		*errp = err
+	}
+	return c
+}
