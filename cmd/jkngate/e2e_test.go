@@ -39,13 +39,20 @@ func startGate(t *testing.T, overrides ...string) *gateUnderTest {
 	sim := bpjssim.New(bpjssim.Config{})
 	simSrv := httptest.NewServer(sim.Handler())
 	t.Cleanup(simSrv.Close)
+	return startReplica(t, sim, simSrv.URL, overrides...)
+}
+
+// startReplica starts run("serve") against the given simulator. Without a
+// JKNGATE_DATABASE_URL override it gets a fresh SQLite file.
+func startReplica(t *testing.T, sim *bpjssim.Server, simURL string, overrides ...string) *gateUnderTest {
+	t.Helper()
 	creds := sim.Credentials()
 	g := &gateUnderTest{sim: sim, dbPath: filepath.Join(t.TempDir(), "gate.db"), done: make(chan error, 1)}
 	env := map[string]string{
 		"JKNGATE_ADDR":              "127.0.0.1:0",
 		"JKNGATE_DATABASE_URL":      g.dbPath,
-		"JKNGATE_BPJS_URL":          simSrv.URL,
-		"JKNGATE_BPJS_EMPLOYER_URL": simSrv.URL,
+		"JKNGATE_BPJS_URL":          simURL,
+		"JKNGATE_BPJS_EMPLOYER_URL": simURL,
 		"JKNGATE_BPJS_CONS_ID":      creds.ConsID,
 		"JKNGATE_BPJS_SECRET":       creds.Secret,
 		"JKNGATE_BPJS_USER_KEY":     creds.UserKey,

@@ -77,3 +77,5 @@ func TestEndToEndOverrideIsCalledBack(t *testing.T) {
 		t.Errorf("callback data = %v", data)
 	}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,8 +13,10 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/postgres"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/storemetrics"
 )
 
 // serve runs the gate as configured by the environment until ctx ends.
@@ -75,12 +76,31 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(gate.NewMaskingHandler(h, secrets...))
 }
 
-// openStore opens and migrates the store JKNGATE_DATABASE_URL names.
-func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
+// appStore is what the process needs of a store; *sqlite.Store and
+// *postgres.Store both are one.
+type appStore interface {
+	storemetrics.Store
+	gate.RetentionStore
+	Migrate(ctx context.Context) error
+	Close() error
+}
+
+var (
+	_ appStore = (*sqlite.Store)(nil)
+	_ appStore = (*postgres.Store)(nil)
+)
+
+// openStore opens and migrates the store JKNGATE_DATABASE_URL names: a
+// postgres:// or postgresql:// URL selects PostgreSQL, anything else is a
+// SQLite file path.
+func openStore(ctx context.Context, cfg config.Config) (appStore, error) {
+	var store appStore
+	var err error
 	if cfg.UsesPostgres() {
-		return nil, errors.New("JKNGATE_DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite file path")
+		store, err = postgres.Open(ctx, cfg.DatabaseURL)
+	} else {
+		store, err = sqlite.Open(ctx, cfg.DatabaseURL)
 	}
-	store, err := sqlite.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("JKNGATE_DATABASE_URL: %w", err)
 	}
@@ -164,6 +184,6 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintf(stdout, "migrations applied: %d\n", len(sqlite.MigrationNames()))
+	fmt.Fprintf(stdout, "migrations applied: %d\n", len(sqlite.MigrationNames())) // the same names in both stores
 	return nil
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/jwks"
 	"github.com/jkngate/jkngate/integrations/redis"
-	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
 )
@@ -32,7 +31,7 @@ import (
 type components struct {
 	cfg      config.Config
 	logger   *slog.Logger
-	store    *sqlite.Store
+	store    appStore
 	stores   *storemetrics.Instrumented // store, timed: what gate, callbacks and rechecks use
 	redis    goredis.UniversalClient    // nil without JKNGATE_REDIS_URL
 	registry *cache.Registry
@@ -83,8 +82,8 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 			c.close()
 			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
 		}
-		opts.Shared = redis.NewTier(c.redis, "jkngate:cache:")
-		opts.BreakerStore = redis.NewBreakerStore(c.redis, "jkngate:breaker:")
+		opts.Shared = redis.NewTier(c.redis, cfg.RedisPrefix+"cache:")
+		opts.BreakerStore = redis.NewBreakerStore(c.redis, cfg.RedisPrefix+"breaker:")
 	}
 	if opts.Fresh > opts.MaxDataAge {
 		opts.Fresh = opts.MaxDataAge // a policy with a short max_data_age wins
@@ -99,8 +98,9 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	return c, nil
 }
 
-// background starts the workers that run beside the API: callback delivery
-// and the recheck of decisions answered while BPJS was unreachable. They
+// background starts the workers that run beside the API: callback delivery,
+// the recheck of decisions answered while BPJS was unreachable, and the
+// erasure of personal data past its retention. They
 // stop when ctx ends; wait returns when they have.
 func (c *components) background(ctx context.Context) (wait func(), err error) {
 	secrets, err := webhookClients(c.cfg.WebhookClients)
@@ -117,6 +117,8 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 		Encode:       func(d gate.Decision) ([]byte, error) { return json.Marshal(api.DecisionResponse(d)) },
 		Secrets:      first,
 		AllowPrivate: c.cfg.CallbackAllowPrivate,
+		Timeout:      c.cfg.CallbackTimeout,
+		Lease:        2*c.cfg.CallbackTimeout + 5*time.Second,
 		Logger:       c.logger,
 		Metrics:      c.metrics,
 	})
@@ -124,7 +126,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		if err := worker.Run(ctx); err != nil {
@@ -134,6 +136,10 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	go func() {
 		defer wg.Done()
 		c.gate.RunRechecks(ctx, c.stores, time.Minute)
+	}()
+	go func() {
+		defer wg.Done()
+		runRetention(ctx, c.store, c.cfg.Retention, time.Hour, c.logger)
 	}()
 	return wg.Wait, nil
 }

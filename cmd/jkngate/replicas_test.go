@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+)
+
+// needService skips (or, under CI, fails) when a server the test needs
+// cannot be reached.
+func needService(t *testing.T, name, addr, howto string) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err == nil {
+		c.Close()
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s not reachable at %s under CI: %v", name, addr, err)
+	}
+	t.Skipf("%s not reachable at %s; %s", name, addr, howto)
+}
+
+// replicaEnv returns the environment shared by replicas: one fresh
+// PostgreSQL schema and one Redis key prefix for this test.
+func replicaEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	pg := os.Getenv("JKNGATE_TEST_POSTGRES_URL")
+	if pg == "" {
+		pg = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	rd := os.Getenv("JKNGATE_TEST_REDIS_URL")
+	if rd == "" {
+		rd = "redis://127.0.0.1:6379/0"
+	}
+	pgu, _ := url.Parse(pg)
+	rdu, _ := url.Parse(rd)
+	needService(t, "PostgreSQL", pgu.Host, "start PostgreSQL or set JKNGATE_TEST_POSTGRES_URL")
+	needService(t, "Redis", rdu.Host, "start redis-server or set JKNGATE_TEST_REDIS_URL")
+
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_replicas_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), pg)
+		if err == nil {
+			_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			conn.Close(context.Background())
+		}
+	})
+	q := pgu.Query()
+	q.Set("search_path", schema)
+	pgu.RawQuery = q.Encode()
+	return append([]string{"JKNGATE_DATABASE_URL", pgu.String(), "JKNGATE_REDIS_URL", rd,
+		"JKNGATE_REDIS_PREFIX", "test:" + schema + ":"}, extra...)
+}
+
+func newSim(t *testing.T) (*bpjssim.Server, string) {
+	t.Helper()
+	sim := bpjssim.New(bpjssim.Config{})
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	return sim, srv.URL
+}
+
+// Two replicas on one PostgreSQL and one Redis: copies of one delivery
+// split across them make one decision.
+func TestReplicasShareIdempotency(t *testing.T) {
+	env := replicaEnv(t)
+	sim, simURL := newSim(t)
+	a := startReplica(t, sim, simURL, env...)
+	b := startReplica(t, sim, simURL, env...)
+	e, _ := sim.Data().Pick(bpjssim.ScenarioCompliant)
+	app := applicationOf(e, "APP-replicas")
+
+	ids := make([]string, 30)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := a
+			if i%2 == 1 {
+				g = b
+			}
+			_, d := g.post(t, "msg_split", app)
+			ids[i] = d.DecisionID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("copies split across replicas got %v, want one decision id", ids)
+		}
+	}
+	// A re-submission through the other replica supersedes it.
+	_, d2 := b.post(t, "msg_split_2", app)
+	if d2.Supersedes == nil || *d2.Supersedes != ids[0] {
+		t.Fatalf("re-submission through replica B: %+v, want it to supersede %s", d2, ids[0])
+	}
+}
+
+// readyInfo reads /readyz's breaker states.
+func breakerStates(t *testing.T, g *gateUnderTest) map[string]string {
+	t.Helper()
+	resp, err := http.Get(g.base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Info struct {
+			Breakers map[string]string `json:"bpjs_breakers"`
+		} `json:"info"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return body.Info.Breakers
+}
+
+// A breaker opened by one replica is open in the other, which then makes no
+// BPJS call at all.
+func TestReplicasShareTheBreaker(t *testing.T) {
+	env := replicaEnv(t)
+	sim, simURL := newSim(t)
+	a := startReplica(t, sim, simURL, env...)
+	b := startReplica(t, sim, simURL, env...)
+	if err := sim.SetFaults(bpjssim.Faults{Outage: true}); err != nil {
+		t.Fatal(err)
+	}
+	data := sim.Data()
+	for i := 0; i < 20 && breakerStates(t, a)["employer"] != "open"; i++ {
+		e := data.Employers[i]
+		_, d := a.post(t, fmt.Sprintf("msg_trip_%d", i), map[string]any{"application_id": fmt.Sprintf("APP-trip-%d", i),
+			"nib": e.NIB, "region_code": e.RegionCode, "permit_type": "tender", "declared_workers": 1})
+		if d.codes() != "REGISTRY_UNAVAILABLE" {
+			t.Fatalf("during the outage: %s", d.codes())
+		}
+	}
+	if s := breakerStates(t, a)["employer"]; s != "open" {
+		t.Fatalf("replica A's employer breaker is %q after the outage, want open", s)
+	}
+	if s := breakerStates(t, b)["employer"]; s != "open" {
+		t.Fatalf("replica B's employer breaker is %q, want open (shared through Redis)", s)
+	}
+	sim.ResetStats()
+	for i := 50; i < 60; i++ {
+		e := data.Employers[i]
+		_, d := b.post(t, fmt.Sprintf("msg_b_%d", i), map[string]any{"application_id": fmt.Sprintf("APP-b-%d", i),
+			"nib": e.NIB, "region_code": e.RegionCode, "permit_type": "tender", "declared_workers": 1})
+		if d.codes() != "REGISTRY_UNAVAILABLE" {
+			t.Fatalf("replica B with the breaker open: %s", d.codes())
+		}
+	}
+	if calls := sim.Stats().EmployerCalls; calls != 0 {
+		t.Errorf("replica B made %d employer calls with the shared breaker open, want 0", calls)
+	}
+}
+
+// slowReceiver holds the first delivery until its sender goes away, then
+// accepts the next; it counts accepted deliveries per webhook-id.
+type slowReceiver struct {
+	mu       sync.Mutex
+	attempts int
+	accepted map[string]int
+	first    chan struct{}
+}
+
+func (r *slowReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	_, _ = io.ReadAll(req.Body)
+	r.mu.Lock()
+	r.attempts++
+	n := r.attempts
+	r.mu.Unlock()
+	if n == 1 {
+		close(r.first)
+		select { // hold it: the replica sending it is killed meanwhile
+		case <-req.Context().Done():
+		case <-time.After(20 * time.Second):
+		}
+		return
+	}
+	r.mu.Lock()
+	r.accepted[req.Header.Get("webhook-id")]++
+	r.mu.Unlock()
+}
+
+// A callback is delivered exactly once while the replica delivering it is
+// killed mid-delivery: its lease runs out and the other replica delivers.
+func TestReplicaKilledDuringCallbackDelivery(t *testing.T) {
+	env := replicaEnv(t, "JKNGATE_JWT_HS256_SECRET", testHS256, "JKNGATE_CALLBACK_ALLOW_PRIVATE", "true",
+		"JKNGATE_CALLBACK_TIMEOUT", "2s")
+	sim, simURL := newSim(t)
+	rc := &slowReceiver{accepted: map[string]int{}, first: make(chan struct{})}
+	hook := httptest.NewServer(rc)
+	defer hook.Close()
+
+	a := startReplica(t, sim, simURL, env...)
+	e, _ := sim.Data().Pick(bpjssim.ScenarioUnderRegistered)
+	app := applicationOf(e, "APP-kill")
+	app["callback_url"] = hook.URL
+	_, d := a.post(t, "msg_kill", app)
+	review(t, a, d.DecisionID, "override", "verified on site by the branch office")
+
+	select {
+	case <-rc.first:
+	case <-time.After(10 * time.Second):
+		t.Fatal("replica A never attempted the callback")
+	}
+	b := startReplica(t, sim, simURL, env...)
+	a.stop(t) // killed mid-delivery: the attempt is abandoned, its lease stays
+
+	deadline := time.Now().Add(25 * time.Second)
+	for {
+		rc.mu.Lock()
+		n := len(rc.accepted)
+		rc.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // room for a duplicate, were there one
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.accepted) != 1 {
+		t.Fatalf("accepted deliveries by webhook-id: %v; want exactly one callback", rc.accepted)
+	}
+	for id, n := range rc.accepted {
+		if n != 1 {
+			t.Errorf("callback %s accepted %d times, want once", id, n)
+		}
+	}
+	if rc.attempts != 2 {
+		t.Errorf("%d attempts reached the receiver, want 2: the abandoned one and B's", rc.attempts)
+	}
+	b.stop(t)
+}
+
+// review posts a review action with a reviewer token for every region.
+func review(t *testing.T, g *gateUnderTest, id, action, note string) decisionDoc {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"action": action, "note": note})
+	req, _ := http.NewRequest(http.MethodPost, g.base+"/v1/decisions/"+id+"/review", bytesReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+hs256Token(t, "reviewer-1", []string{"admin", "reviewer"}, nil))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var next decisionDoc
+	_ = json.NewDecoder(resp.Body).Decode(&next)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("review %s: HTTP %d", action, resp.StatusCode)
+	}
+	return next
+}
