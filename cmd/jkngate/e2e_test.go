@@ -29,6 +29,7 @@ type gateUnderTest struct {
 	sim    *bpjssim.Server
 	cancel context.CancelFunc
 	done   chan error
+	logs   *syncBuffer // what the process logged (stderr)
 }
 
 // startGate starts run("serve") against an in-process simulator, with a
@@ -47,7 +48,8 @@ func startGate(t *testing.T, overrides ...string) *gateUnderTest {
 func startReplica(t *testing.T, sim *bpjssim.Server, simURL string, overrides ...string) *gateUnderTest {
 	t.Helper()
 	creds := sim.Credentials()
-	g := &gateUnderTest{sim: sim, dbPath: filepath.Join(t.TempDir(), "gate.db"), done: make(chan error, 1)}
+	g := &gateUnderTest{sim: sim, dbPath: filepath.Join(t.TempDir(), "gate.db"), done: make(chan error, 1),
+		logs: &syncBuffer{}}
 	env := map[string]string{
 		"JKNGATE_ADDR":              "127.0.0.1:0",
 		"JKNGATE_DATABASE_URL":      g.dbPath,
@@ -68,7 +70,7 @@ func startReplica(t *testing.T, sim *bpjssim.Server, simURL string, overrides ..
 	g.cancel = cancel
 	pr, pw := io.Pipe()
 	go func() {
-		g.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, pw, io.Discard)
+		g.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, pw, g.logs)
 		pw.Close()
 	}()
 	addr := make(chan string, 1)
