@@ -101,6 +101,9 @@ func signatureError(err error) error {
 // invalid_application with the fields at fault; another type is
 // unsupported_event_type.
 func parseSubmission(body []byte) (gate.Application, error) {
+	if app, ok := parseValidSubmission(body); ok {
+		return app, nil
+	}
 	var event map[string]json.RawMessage
 	if err := json.Unmarshal(body, &event); err != nil {
 		msg := "the body is not valid JSON"
