@@ -45,7 +45,8 @@ func (c Config) Validate(mode string) error {
 		add("database_url", "%s", msg)
 	}
 	if c.RedisURL != "" {
-		if msg := checkURL(c.RedisURL, "redis", "rediss", "unix"); msg != "" {
+		if msg := checkURL(c.RedisURL, "redis", "rediss", "unix", "redis+sentinel", "rediss+sentinel",
+			"redis+cluster", "rediss+cluster"); msg != "" {
 			add("redis_url", "%s", msg)
 		}
 	}

@@ -63,8 +63,8 @@ func TestValidateMessages(t *testing.T) {
 		{"database bad url", "migrate", func(c *Config) { c.DatabaseURL = "postgres://jk:" + leak + "@db:port/jk" }, "JKNGATE_DATABASE_URL: is not a valid URL"},
 		{"database key=value dsn", "migrate", func(c *Config) { c.DatabaseURL = "host=db password=" + leak },
 			"JKNGATE_DATABASE_URL: looks like a key=value PostgreSQL DSN; use a postgres:// URL (anything else is taken as a SQLite file path)"},
-		{"redis scheme", "serve", func(c *Config) { c.RedisURL = "http://:" + leak + "@redis" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss or unix, not "http"`},
-		{"redis no scheme", "serve", func(c *Config) { c.RedisURL = "localhost:6379" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss or unix, not "localhost"`},
+		{"redis scheme", "serve", func(c *Config) { c.RedisURL = "http://:" + leak + "@redis" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss, unix, redis+sentinel, rediss+sentinel, redis+cluster or rediss+cluster, not "http"`},
+		{"redis no scheme", "serve", func(c *Config) { c.RedisURL = "localhost:6379" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss, unix, redis+sentinel, rediss+sentinel, redis+cluster or rediss+cluster, not "localhost"`},
 		{"redis unix without path", "serve", func(c *Config) { c.RedisURL = "unix://" }, "JKNGATE_REDIS_URL: must name a socket path, like unix:///run/redis.sock"},
 		{"bpjs url scheme", "serve", func(c *Config) { c.BPJSURL = "ftp://bpjs" }, `JKNGATE_BPJS_URL: scheme must be http or https, not "ftp"`},
 		{"bpjs url relative", "serve", func(c *Config) { c.BPJSURL = "/vclaim" }, "JKNGATE_BPJS_URL: must be an absolute URL with scheme http or https"},
@@ -127,6 +127,16 @@ func TestValidateJoinsEveryProblem(t *testing.T) {
 	for _, want := range []string{"JKNGATE_BPJS_URL: required by serve", "JKNGATE_WEBHOOK_CLIENTS: required by serve"} {
 		if !hasLine(err, want) {
 			t.Errorf("Validate = %v, want a line %q", err, want)
+		}
+	}
+}
+
+func TestRedisSentinelAndClusterURLsAreAccepted(t *testing.T) {
+	for _, u := range []string{"redis+sentinel://s1:26379/0?master_name=mymaster", "redis+cluster://n1:6379?addr=n2:6379"} {
+		c := Default()
+		c.RedisURL = u
+		if err := c.Validate(ModeMigrate); err != nil {
+			t.Errorf("%s: %v", u, err)
 		}
 	}
 }
