@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -18,11 +17,7 @@ func retention(ctx context.Context, args []string, getenv func(string) string, s
 	if len(args) != 1 || args[0] != "run" {
 		return fmt.Errorf("usage: jkngate retention run")
 	}
-	cfg, _, err := loadConfig(getenv, config.ModeMigrate)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
+	cfg, store, err := configuredStore(ctx, getenv)
 	if err != nil {
 		return err
 	}

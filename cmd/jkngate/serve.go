@@ -175,15 +175,22 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) > 0 {
 		return fmt.Errorf("migrate takes no arguments")
 	}
-	cfg, _, err := loadConfig(getenv, config.ModeMigrate)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
+	_, store, err := configuredStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	fmt.Fprintf(stdout, "migrations applied: %d\n", len(sqlite.MigrationNames())) // the same names in both stores
 	return nil
+}
+
+// configuredStore loads the configuration for a one-off command and opens
+// (and migrates) the store it names.
+func configuredStore(ctx context.Context, getenv func(string) string) (config.Config, appStore, error) {
+	cfg, _, err := loadConfig(getenv, config.ModeMigrate)
+	if err != nil {
+		return cfg, nil, err
+	}
+	store, err := openStore(ctx, cfg)
+	return cfg, store, err
 }
