@@ -35,7 +35,7 @@ func readCSV(t *testing.T, body string) [][]string {
 func TestExportCSV(t *testing.T) {
 	p := newPeopleEnv(t)
 	p.seed(t)
-	tricky := "=HYPERLINK(\"http://evil.example\",\"x, y\")\nÑandú \"Sejahtera\""
+	tricky := "=HYPERLINK(\"http://evil.example\",\"x, y\") Ñandú \"Sejahtera\"" // ids may not hold control characters
 	p.submit(t, tricky, nibUnknown, "1275")
 	p.submit(t, "-2+3", nibShared, "1275")
 	upheld := decode[map[string]any](t, p.as(t, reviewer1275, "POST", reviewPath(p.ids["APP-1275-2"]),

@@ -118,6 +118,16 @@ func (a *Application) Validate() error {
 	}
 	if a.CallbackURL != "" && !strings.HasPrefix(a.CallbackURL, "https://") && !strings.HasPrefix(a.CallbackURL, "http://") {
 		add("callback_url", "must be an http(s) URL")
+	} else if len(a.CallbackURL) > 2048 {
+		add("callback_url", "must be at most 2048 characters")
+	}
+	// Free text must be printable: a NUL cannot be stored by PostgreSQL,
+	// and control characters have no place in a name or an id.
+	for _, f := range []struct{ name, v string }{{"application_id", a.ID}, {"company_name", a.CompanyName},
+		{"callback_url", a.CallbackURL}} {
+		if strings.ContainsFunc(f.v, isControl) {
+			add(f.name, "must not contain control characters")
+		}
 	}
 	if len(fs) > 0 {
 		return &Error{Kind: KindInvalid, Code: "invalid_application",
@@ -142,3 +152,5 @@ func joinQuoted[T ~string](list []T) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

@@ -108,3 +108,12 @@ func TestDecisionIDsSortByTime(t *testing.T) {
 		t.Errorf("ids %s %s %s not increasing or malformed", a, b, c)
 	}
 }
+
+func TestApplicationRejectsControlCharacters(t *testing.T) {
+	a := Application{ID: "OSS-1\x00", NIB: "9120001234567", RegionCode: "1275", PermitType: PermitTender,
+		CompanyName: "PT A\nB", CallbackURL: "https://x.example/\x7f"}
+	var ge *Error
+	if err := a.Validate(); !errors.As(err, &ge) || len(ge.Fields) != 3 {
+		t.Fatalf("Validate() = %v, want application_id, company_name and callback_url at fault", err)
+	}
+}

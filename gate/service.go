@@ -88,6 +88,9 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	d.ClientID, d.WebhookID = clientID, webhookID
 	s.prepareForRecord(&d)
 	stored, created, err := s.Store.RecordDecision(ctx, d)
+	if KindOf(err) == KindInvalid {
+		return Decision{}, err // a value the store cannot hold: retrying cannot help
+	}
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
