@@ -1,7 +1,7 @@
 package api
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/promreg"
 )
 
 // routeUnmatched is the route label of requests no route matched, so that
@@ -120,10 +121,9 @@ func DecisionObserver(reg prometheus.Registerer) (func(d gate.Decision, created 
 		Name: "jkngate_decision_reasons_total",
 		Help: "Reasons given in recorded decisions, by reason code.",
 	}, []string{"code"})
-	var err error
-	decisions = register(reg, decisions, &err)
-	reasons = register(reg, reasons, &err)
-	if err != nil {
+	decisions, errDecisions := promreg.Register(reg, decisions)
+	reasons, errReasons := promreg.Register(reg, reasons)
+	if err := cmp.Or(errDecisions, errReasons); err != nil {
 		return nil, err
 	}
 	for _, o := range []gate.Outcome{gate.OutcomeAllow, gate.OutcomeDeny, gate.OutcomeReview} {
@@ -140,28 +140,8 @@ func DecisionObserver(reg prometheus.Registerer) (func(d gate.Decision, created 
 	}, nil
 }
 
-// register registers c on reg, or returns the collector already registered
-// in its place; another error is stored in *errp (when it holds none yet).
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case err == nil:
-		return c
-	case errors.As(err, &are):
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	if *errp == nil {
-		*errp = err
-	}
-	return c
-}
-
 func mustRegister[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	var err error
-	c = register(reg, c, &err)
+	c, err := promreg.Register(reg, c)
 	if err != nil {
 		panic(fmt.Sprintf("api: registering metrics: %v", err))
 	}

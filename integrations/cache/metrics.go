@@ -1,10 +1,12 @@
 package cache
 
 import (
-	"errors"
+	"cmp"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
+
+	"github.com/jkngate/jkngate/integrations/promreg"
 )
 
 // The lookup results counted in jkngate_lookups_total.
@@ -81,30 +83,13 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	var err error
-	m.lookups = register(reg, m.lookups, &err)
-	m.bpjsCalls = register(reg, m.bpjsCalls, &err)
-	m.bpjsDuration = register(reg, m.bpjsDuration, &err)
-	m.breakerState = register(reg, m.breakerState, &err)
-	m.redisErrors = register(reg, m.redisErrors, &err)
-	return m, err
-}
-
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case err == nil:
-		return c
-	case errors.As(err, &are):
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	if *errp == nil {
-		*errp = err
-	}
-	return c
+	var errLookups, errCalls, errDuration, errBreaker, errRedis error
+	m.lookups, errLookups = promreg.Register(reg, m.lookups)
+	m.bpjsCalls, errCalls = promreg.Register(reg, m.bpjsCalls)
+	m.bpjsDuration, errDuration = promreg.Register(reg, m.bpjsDuration)
+	m.breakerState, errBreaker = promreg.Register(reg, m.breakerState)
+	m.redisErrors, errRedis = promreg.Register(reg, m.redisErrors)
+	return m, cmp.Or(errLookups, errCalls, errDuration, errBreaker, errRedis)
 }
 
 func (m *metrics) forKind(kind string) kindMetrics {

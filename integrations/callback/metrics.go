@@ -1,9 +1,11 @@
 package callback
 
 import (
-	"errors"
+	"cmp"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/jkngate/jkngate/integrations/promreg"
 )
 
 // The results counted in jkngate_callback_deliveries_total.
@@ -40,25 +42,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	var err error
-	m.deliveries = register(reg, m.deliveries, &err)
-	m.duration = register(reg, m.duration, &err)
-	return m, err
-}
-
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case err == nil:
-		return c
-	case errors.As(err, &are):
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	if *errp == nil {
-		*errp = err
-	}
-	return c
+	var errDeliveries, errDuration error
+	m.deliveries, errDeliveries = promreg.Register(reg, m.deliveries)
+	m.duration, errDuration = promreg.Register(reg, m.duration)
+	return m, cmp.Or(errDeliveries, errDuration)
 }

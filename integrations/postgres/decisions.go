@@ -46,7 +46,7 @@ func lockApplication(ctx context.Context, tx pgx.Tx, applicationID string) error
 // d.Review is stored as given. When it returns without error, the decision
 // is committed. The returned decision is d as it reads back: Supersedes set
 // by the store, times in UTC truncated to microseconds, detail numbers as
-// decodeNumbers returns them.
+// decisiondoc.DecodeReasons returns them.
 //
 // Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
 // WebhookID, or holds a value PostgreSQL cannot store (a NUL character);

@@ -1,11 +1,11 @@
 package postgres
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
 
 // decisionColumns lists the columns decisionRow.scan reads, in order.
@@ -72,24 +72,11 @@ func utc(t *time.Time) time.Time {
 // encodeDecision turns d into its stored form. It fails only for details
 // that encoding/json cannot encode, which is a bug in whoever built them.
 func encodeDecision(d gate.Decision) (decisionRow, error) {
-	reasons := make([]reasonDoc, len(d.Reasons))
-	for i, r := range d.Reasons {
-		reasons[i] = reasonDoc{Code: string(r.Code), Outcome: string(r.Outcome), Message: r.Message,
-			MessageEN: r.MessageEN, LegalBasis: r.LegalBasis, Remedy: r.Remedy, Details: r.Details}
-	}
-	reasonsJSON, err := json.Marshal(reasons)
+	reasonsJSON, err := decisiondoc.EncodeReasons(d.Reasons)
 	if err != nil {
 		return decisionRow{}, fmt.Errorf("encode reasons: %w", err)
 	}
-	ev := evidenceDoc{Source: string(d.Evidence.Source), AsOf: formatDocTime(d.Evidence.AsOf),
-		WorkersListed: d.Evidence.WorkersListed, WorkersChecked: d.Evidence.WorkersChecked}
-	if e := d.Evidence.Employer; e != nil {
-		ev.Employer = &employerDoc{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name, Status: e.Status,
-			StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers, ActiveWorkers: e.ActiveWorkers,
-			ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount, LastPaidPeriod: e.LastPaidPeriod,
-			DataDate: e.DataDate}
-	}
-	evidenceJSON, err := json.Marshal(ev)
+	evidenceJSON, err := decisiondoc.EncodeEvidence(d.Evidence)
 	if err != nil {
 		return decisionRow{}, fmt.Errorf("encode evidence: %w", err)
 	}
@@ -118,7 +105,8 @@ func encodeDecision(d gate.Decision) (decisionRow, error) {
 
 // decode turns a stored row back into a decision. Times come back in UTC,
 // with PostgreSQL's microseconds. Numbers in reason details come back as int
-// when they are integers and as float64 otherwise (see decodeNumbers).
+// when they are integers and as float64 otherwise (see
+// decisiondoc.DecodeReasons).
 func (r decisionRow) decode() (gate.Decision, error) {
 	d := gate.Decision{
 		ID: r.ID, ApplicationID: r.ApplicationID, NIB: r.NIB, RegionCode: r.RegionCode,
@@ -131,42 +119,22 @@ func (r decisionRow) decode() (gate.Decision, error) {
 		d.Supersedes = *r.Supersedes
 	}
 
-	var reasons []reasonDoc
-	if err := unmarshalNumbers(r.Reasons, &reasons); err != nil {
+	var err error
+	if d.Reasons, err = decisiondoc.DecodeReasons([]byte(r.Reasons)); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: reasons: %w", r.ID, err)
 	}
-	d.Reasons = make([]gate.Reason, len(reasons))
-	for i, rr := range reasons {
-		details, _ := decodeNumbers(rr.Details).(map[string]any)
-		d.Reasons[i] = gate.Reason{Code: gate.ReasonCode(rr.Code), Outcome: gate.Outcome(rr.Outcome),
-			Message: rr.Message, MessageEN: rr.MessageEN, LegalBasis: rr.LegalBasis, Remedy: rr.Remedy,
-			Details: details}
-	}
-
-	var ev evidenceDoc
-	if err := json.Unmarshal([]byte(r.Evidence), &ev); err != nil {
+	if d.Evidence, err = decisiondoc.DecodeEvidence([]byte(r.Evidence)); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: evidence: %w", r.ID, err)
 	}
-	d.Evidence = gate.Evidence{Source: gate.Source(ev.Source), WorkersListed: ev.WorkersListed,
-		WorkersChecked: ev.WorkersChecked}
-	var err error
-	if d.Evidence.AsOf, err = parseDocTime(ev.AsOf); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: evidence as_of: %w", r.ID, err)
-	}
-	if e := ev.Employer; e != nil {
-		d.Evidence.Employer = &gate.Employer{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name,
-			Status: e.Status, StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers,
-			ActiveWorkers: e.ActiveWorkers, ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount,
-			LastPaidPeriod: e.LastPaidPeriod, DataDate: e.DataDate}
-	}
-
 	if d.Application, err = decodeApplication(r.Application); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
 	}
 	if r.Review != nil {
-		if d.Review, err = decodeReview(*r.Review); err != nil {
+		rv, err := decisiondoc.DecodeReview([]byte(*r.Review))
+		if err != nil {
 			return gate.Decision{}, fmt.Errorf("decision %s: review: %w", r.ID, err)
 		}
+		d.Review = &rv
 	}
 	return d, nil
 }

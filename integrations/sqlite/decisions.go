@@ -23,8 +23,8 @@ import (
 // A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
 // d.Review is stored as given. When it returns without error, the decision
 // is committed and fsynced. The returned decision is d as it reads back:
-// Supersedes set by the store, times in UTC, detail numbers as decodeNumbers
-// returns them.
+// Supersedes set by the store, times in UTC, detail numbers as
+// decisiondoc.DecodeReasons returns them.
 //
 // Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
 // WebhookID; KindConflict when d.ID is already taken by another decision;

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
 
 // Codes of the conflicts ReviewStore's methods return (gate.ReviewStore).
@@ -57,8 +57,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	}
 
 	r.State = gate.ReviewClosed
-	review, err := json.Marshal(reviewRow{State: r.State, Action: r.Action, Note: r.Note, By: r.By,
-		At: formatOptionalTime(r.At)})
+	review, err := decisiondoc.EncodeReview(r)
 	if err != nil {
 		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
 	}

@@ -1,13 +1,12 @@
 package sqlite
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
 
 // timeLayout stores times as fixed-width UTC text with nanoseconds, so that
@@ -33,100 +32,26 @@ func parseTime(s string) (time.Time, error) {
 	return time.Parse(timeLayout, s)
 }
 
-// The JSON shapes of the reasons, evidence and review columns. gate's types
-// carry no JSON tags, and the stored form must not change when a Go field is
-// renamed, so the store owns these.
-type reasonRow struct {
-	Code       string         `json:"code"`
-	Outcome    string         `json:"outcome"`
-	Message    string         `json:"message"`
-	MessageEN  string         `json:"message_en"`
-	LegalBasis string         `json:"legal_basis"`
-	Remedy     string         `json:"remedy"`
-	Details    map[string]any `json:"details,omitempty"`
-}
+// The reasons, evidence, review and application columns hold the JSON
+// documents of package decisiondoc, as text.
 
-type evidenceRow struct {
-	Source         string       `json:"source"`
-	AsOf           string       `json:"as_of,omitempty"`
-	WorkersListed  int          `json:"workers_listed"`
-	WorkersChecked int          `json:"workers_checked"`
-	Employer       *employerRow `json:"employer,omitempty"`
-}
-
-type employerRow struct {
-	Code              string `json:"code"`
-	NIB               string `json:"nib"`
-	NPWP              string `json:"npwp"`
-	Name              string `json:"name"`
-	Status            string `json:"status"`
-	StatusText        string `json:"status_text"`
-	RegisteredWorkers int    `json:"registered_workers"`
-	ActiveWorkers     int    `json:"active_workers"`
-	ArrearsMonths     int    `json:"arrears_months"`
-	ArrearsAmount     int64  `json:"arrears_amount"`
-	LastPaidPeriod    string `json:"last_paid_period"`
-	DataDate          string `json:"data_date"`
-}
-
-// applicationRow is the submitted application. Workers hold NIKs: personal
-// data, erased by the retention job.
-type applicationRow struct {
-	ID              string   `json:"application_id"`
-	NIB             string   `json:"nib"`
-	NPWP            string   `json:"npwp,omitempty"`
-	CompanyName     string   `json:"company_name,omitempty"`
-	RegionCode      string   `json:"region_code"`
-	PermitType      string   `json:"permit_type"`
-	KBLI            []string `json:"kbli,omitempty"`
-	RiskLevel       string   `json:"risk_level,omitempty"`
-	BusinessScale   string   `json:"business_scale,omitempty"`
-	DeclaredWorkers int      `json:"declared_workers"`
-	Workers         []string `json:"workers,omitempty"`
-	CallbackURL     string   `json:"callback_url,omitempty"`
-}
-
+// encodeApplication returns the application column: NULL for a decision
+// without an application.
 func encodeApplication(a gate.Application) (sql.NullString, error) {
-	if a.ID == "" {
-		return sql.NullString{}, nil
-	}
-	row := applicationRow{ID: a.ID, NIB: a.NIB, NPWP: a.NPWP, CompanyName: a.CompanyName,
-		RegionCode: a.RegionCode, PermitType: string(a.PermitType), KBLI: a.KBLI, RiskLevel: a.RiskLevel,
-		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL}
-	for _, w := range a.Workers {
-		row.Workers = append(row.Workers, w.NIK)
-	}
-	b, err := json.Marshal(row)
-	if err != nil {
+	b, err := decisiondoc.EncodeApplication(a)
+	if err != nil || b == nil {
 		return sql.NullString{}, err
 	}
 	return sql.NullString{String: string(b), Valid: true}, nil
 }
 
+// decodeApplication reads the application column; NULL is the zero
+// application.
 func decodeApplication(s sql.NullString) (gate.Application, error) {
 	if !s.Valid {
 		return gate.Application{}, nil
 	}
-	var row applicationRow
-	if err := json.Unmarshal([]byte(s.String), &row); err != nil {
-		return gate.Application{}, err
-	}
-	a := gate.Application{ID: row.ID, NIB: row.NIB, NPWP: row.NPWP, CompanyName: row.CompanyName,
-		RegionCode: row.RegionCode, PermitType: gate.PermitType(row.PermitType), KBLI: row.KBLI,
-		RiskLevel: row.RiskLevel, BusinessScale: row.BusinessScale, DeclaredWorkers: row.DeclaredWorkers,
-		CallbackURL: row.CallbackURL}
-	for _, nik := range row.Workers {
-		a.Workers = append(a.Workers, gate.Worker{NIK: nik})
-	}
-	return a, nil
-}
-
-type reviewRow struct {
-	State  string `json:"state"`
-	Action string `json:"action,omitempty"`
-	Note   string `json:"note,omitempty"`
-	By     string `json:"by,omitempty"`
-	At     string `json:"at,omitempty"`
+	return decisiondoc.DecodeApplication([]byte(s.String))
 }
 
 // decisionColumns lists the columns decisionRow.scan reads, in order.
@@ -156,31 +81,17 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // encodeDecision turns d into its stored form. It fails only for details
 // that encoding/json cannot encode, which is a bug in whoever built them.
 func encodeDecision(d gate.Decision) (decisionRow, error) {
-	reasons := make([]reasonRow, len(d.Reasons))
-	for i, r := range d.Reasons {
-		reasons[i] = reasonRow{Code: string(r.Code), Outcome: string(r.Outcome), Message: r.Message,
-			MessageEN: r.MessageEN, LegalBasis: r.LegalBasis, Remedy: r.Remedy, Details: r.Details}
-	}
-	reasonsJSON, err := json.Marshal(reasons)
+	reasonsJSON, err := decisiondoc.EncodeReasons(d.Reasons)
 	if err != nil {
 		return decisionRow{}, fmt.Errorf("encode reasons: %w", err)
 	}
-	ev := evidenceRow{Source: string(d.Evidence.Source), AsOf: formatOptionalTime(d.Evidence.AsOf),
-		WorkersListed: d.Evidence.WorkersListed, WorkersChecked: d.Evidence.WorkersChecked}
-	if e := d.Evidence.Employer; e != nil {
-		ev.Employer = &employerRow{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name, Status: e.Status,
-			StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers, ActiveWorkers: e.ActiveWorkers,
-			ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount, LastPaidPeriod: e.LastPaidPeriod,
-			DataDate: e.DataDate}
-	}
-	evidenceJSON, err := json.Marshal(ev)
+	evidenceJSON, err := decisiondoc.EncodeEvidence(d.Evidence)
 	if err != nil {
 		return decisionRow{}, fmt.Errorf("encode evidence: %w", err)
 	}
 	var review sql.NullString
 	if rv := d.Review; rv != nil {
-		b, err := json.Marshal(reviewRow{State: rv.State, Action: rv.Action, Note: rv.Note, By: rv.By,
-			At: formatOptionalTime(rv.At)})
+		b, err := decisiondoc.EncodeReview(*rv)
 		if err != nil {
 			return decisionRow{}, fmt.Errorf("encode review: %w", err)
 		}
@@ -203,7 +114,7 @@ func encodeDecision(d gate.Decision) (decisionRow, error) {
 
 // decode turns a stored row back into a decision. Times come back in UTC.
 // Numbers in reason details come back as int when they are integers and as
-// float64 otherwise (see decodeNumbers).
+// float64 otherwise (see decisiondoc.DecodeReasons).
 func (r decisionRow) decode() (gate.Decision, error) {
 	d := gate.Decision{
 		ID: r.ID, ApplicationID: r.ApplicationID, NIB: r.NIB, RegionCode: r.RegionCode,
@@ -220,81 +131,21 @@ func (r decisionRow) decode() (gate.Decision, error) {
 		return gate.Decision{}, fmt.Errorf("decision %s: valid_until: %w", r.ID, err)
 	}
 
-	var reasons []reasonRow
-	if err := unmarshalNumbers(r.Reasons, &reasons); err != nil {
+	if d.Reasons, err = decisiondoc.DecodeReasons([]byte(r.Reasons)); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: reasons: %w", r.ID, err)
 	}
-	d.Reasons = make([]gate.Reason, len(reasons))
-	for i, rr := range reasons {
-		details, _ := decodeNumbers(rr.Details).(map[string]any)
-		d.Reasons[i] = gate.Reason{Code: gate.ReasonCode(rr.Code), Outcome: gate.Outcome(rr.Outcome),
-			Message: rr.Message, MessageEN: rr.MessageEN, LegalBasis: rr.LegalBasis, Remedy: rr.Remedy,
-			Details: details}
-	}
-
-	var ev evidenceRow
-	if err := json.Unmarshal([]byte(r.Evidence), &ev); err != nil {
+	if d.Evidence, err = decisiondoc.DecodeEvidence([]byte(r.Evidence)); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: evidence: %w", r.ID, err)
 	}
-	d.Evidence = gate.Evidence{Source: gate.Source(ev.Source), WorkersListed: ev.WorkersListed,
-		WorkersChecked: ev.WorkersChecked}
-	if d.Evidence.AsOf, err = parseTime(ev.AsOf); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: evidence as_of: %w", r.ID, err)
-	}
-	if e := ev.Employer; e != nil {
-		d.Evidence.Employer = &gate.Employer{Code: e.Code, NIB: e.NIB, NPWP: e.NPWP, Name: e.Name,
-			Status: e.Status, StatusText: e.StatusText, RegisteredWorkers: e.RegisteredWorkers,
-			ActiveWorkers: e.ActiveWorkers, ArrearsMonths: e.ArrearsMonths, ArrearsAmount: e.ArrearsAmount,
-			LastPaidPeriod: e.LastPaidPeriod, DataDate: e.DataDate}
-	}
-
 	if d.Application, err = decodeApplication(r.Application); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
 	}
 	if r.Review.Valid {
-		var rv reviewRow
-		if err := json.Unmarshal([]byte(r.Review.String), &rv); err != nil {
+		rv, err := decisiondoc.DecodeReview([]byte(r.Review.String))
+		if err != nil {
 			return gate.Decision{}, fmt.Errorf("decision %s: review: %w", r.ID, err)
 		}
-		d.Review = &gate.Review{State: rv.State, Action: rv.Action, Note: rv.Note, By: rv.By}
-		if d.Review.At, err = parseTime(rv.At); err != nil {
-			return gate.Decision{}, fmt.Errorf("decision %s: review at: %w", r.ID, err)
-		}
+		d.Review = &rv
 	}
 	return d, nil
-}
-
-func unmarshalNumbers(s string, v any) error {
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	dec.UseNumber()
-	return dec.Decode(v)
-}
-
-// decodeNumbers replaces the json.Numbers in v (decoded with UseNumber) by
-// int when the number is an integer that fits, and by float64 otherwise.
-// Plain encoding/json would turn every number into float64, so that the
-// engine's int details (declared: 52) would read back as 52.0 and an int64
-// above 2^53 would lose digits; this way an integer detail reads back as the
-// int it was recorded as (int64 and other integer types become int).
-func decodeNumbers(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := v.Int64(); err == nil && int64(int(i)) == i {
-			return int(i)
-		}
-		f, _ := v.Float64() // valid JSON numbers always parse; huge ones become ±Inf
-		return f
-	case map[string]any:
-		for k, x := range v {
-			v[k] = decodeNumbers(x)
-		}
-		return v
-	case []any:
-		for i, x := range v {
-			v[i] = decodeNumbers(x)
-		}
-		return v
-	default:
-		return v
-	}
 }

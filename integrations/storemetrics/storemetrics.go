@@ -7,13 +7,14 @@
 package storemetrics
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/promreg"
 )
 
 // Store is everything the gate, the people's API, the callback worker and
@@ -68,16 +69,16 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 	if reg == nil {
 		return s, nil
 	}
-	var err error
-	s.duration = register(reg, s.duration, &err)
-	s.errors = register(reg, s.errors, &err)
+	var errDuration, errErrors, errPending error
+	s.duration, errDuration = promreg.Register(reg, s.duration)
+	s.errors, errErrors = promreg.Register(reg, s.errors)
 	if pc, ok := next.(PendingCounter); ok {
-		register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks, desc: prometheus.NewDesc(
-			"jkngate_callback_outbox_pending",
-			"Callbacks waiting for delivery (pending, including those being retried), counted at scrape time.",
-			nil, nil)}, &err)
+		_, errPending = promreg.Register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks,
+			desc: prometheus.NewDesc("jkngate_callback_outbox_pending",
+				"Callbacks waiting for delivery (pending, including those being retried), counted at scrape time.",
+				nil, nil)})
 	}
-	if err != nil {
+	if err := cmp.Or(errDuration, errErrors, errPending); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -114,23 +115,4 @@ func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
-}
-
-// register registers c on reg, or returns the collector already registered
-// in its place; another error is stored in *errp (when it holds none yet).
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case err == nil:
-		return c
-	case errors.As(err, &are):
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	if *errp == nil {
-		*errp = err
-	}
-	return c
 }
