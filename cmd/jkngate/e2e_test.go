@@ -253,11 +253,18 @@ func TestGracefulShutdownFinishesInFlightWebhooks(t *testing.T) {
 		d      decisionDoc
 	}
 	got := make(chan answer, 1)
+	g.sim.ResetStats()
 	go func() {
 		s, d := g.post(t, "msg_inflight", applicationOf(e, "APP-inflight"))
 		got <- answer{s, d}
 	}()
-	time.Sleep(150 * time.Millisecond) // the webhook is now waiting on the simulator
+	// Stop once the webhook is waiting on the simulator.
+	for deadline := time.Now().Add(10 * time.Second); g.sim.Stats().EmployerCalls == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the webhook never reached the simulator")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	g.stop(t)
 	a := <-got
 	if a.status != http.StatusOK || a.d.Outcome != "allow" {
