@@ -7,11 +7,11 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// Listing limits: gate.DecisionFilter, ReviewFilter and AuditFilter leave
-// the default and the cap to the store; these are the contract's.
+// Listing limits: the contract's, as gate states them. gate's services
+// clamp too; the store does it again for callers that are not gate.
 const (
-	defaultLimit = 50
-	maxLimit     = 500
+	defaultLimit = gate.DefaultPageSize
+	maxLimit     = gate.MaxPageSize
 )
 
 func pageLimit(n int) int {
