@@ -29,8 +29,6 @@ func TestReviewActions(t *testing.T) {
 	} {
 		t.Run(tc.action, func(t *testing.T) {
 			reviewed := p.ids[tc.app]
-			if tc.action == "reevaluate" {
-			}
 			d := decode[api.DecisionJSON](t, p.as(t, tc.by, "POST", reviewPath(reviewed),
 				map[string]string{"action": tc.action, "note": note}))
 			if d.Outcome != tc.outcome || d.Reasons[0].Code != tc.firstReason {
