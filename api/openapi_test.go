@@ -21,6 +21,7 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 
 // httpMethods are the operation keys of an OpenAPI path item.
@@ -442,7 +443,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 
 		// With the store gone: 503 with Retry-After wherever it is read.
-		p.store.Close()
+		p.store.(*sqlite.Store).Close()
 		call(officer1275, "GET", "/v1/companies/"+nibShared, company, nil, 503)
 		call(reviewer1275, "POST", "/v1/companies/"+nibShared+"/refresh", refresh, nil, 503)
 		call(officer1275, "GET", "/v1/decisions", list, nil, 503)

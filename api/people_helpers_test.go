@@ -79,7 +79,7 @@ func (i *invalidations) InvalidateEmployer(_ context.Context, nib string, _ ...s
 // peopleEnv is the API on the real SQLite store.
 type peopleEnv struct {
 	e       *echo.Echo
-	store   *sqlite.Store
+	store   gate.PeopleStore
 	svc     *gate.Service
 	dropped *invalidations
 	logs    *syncBuffer
@@ -104,6 +104,12 @@ func newPeopleEnvWith(t *testing.T, wrap func(gate.PeopleStore) gate.PeopleStore
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return newPeopleEnvOn(t, store, wrap)
+}
+
+// newPeopleEnvOn is newPeopleEnvWith on a given, migrated store.
+func newPeopleEnvOn(t *testing.T, store gate.PeopleStore, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
+	t.Helper()
 	k := keys(t)
 	auth, err := api.NewAuthenticator(api.AuthConfig{
 		Keys:        jwks.NewStatic(map[string]any{k.rsaKid: &k.rsa.PublicKey, "ec-1": &k.ec.PublicKey, "ed-1": k.ed.Public()}),

@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"log/slog"
+	"strconv"
 )
 
 // Invalidator drops cached BPJS data (the cached registry implements it).
@@ -77,7 +78,9 @@ func (p *People) Company(ctx context.Context, a Actor, nib string) (CompanyView,
 		v.OpenReview = &open[0]
 	}
 	v.Employer, v.EmployerErr = p.Gate.Registry.Employer(ctx, nib)
-	p.audit(ctx, a, "company.read", "company", nib, "")
+	if err := p.audit(ctx, a, "company.read", "company", nib, ""); err != nil {
+		return CompanyView{}, err
+	}
 	return v, nil
 }
 
@@ -92,7 +95,9 @@ func (p *People) Refresh(ctx context.Context, a Actor, nib string) (CompanyView,
 			return CompanyView{}, err
 		}
 	}
-	p.audit(ctx, a, "company.refresh", "company", nib, "")
+	if err := p.audit(ctx, a, "company.refresh", "company", nib, ""); err != nil {
+		return CompanyView{}, err
+	}
 	return p.Company(ctx, a, nib)
 }
 
@@ -106,7 +111,9 @@ func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision
 	if !a.Scope().Covers(app.RegionCode) {
 		return Decision{}, notFound("region")
 	}
-	p.audit(ctx, a, "company.evaluate", "company", app.NIB, "")
+	if err := p.audit(ctx, a, "company.evaluate", "company", app.NIB, ""); err != nil {
+		return Decision{}, err
+	}
 	return p.Gate.Evaluate(ctx, app)
 }
 
@@ -120,7 +127,9 @@ func (p *People) Decision(ctx context.Context, a Actor, id string) (Decision, er
 	if err != nil {
 		return Decision{}, err
 	}
-	p.audit(ctx, a, "decision.read", "decision", id, "")
+	if err := p.audit(ctx, a, "decision.read", "decision", id, ""); err != nil {
+		return Decision{}, err
+	}
 	return d, nil
 }
 
@@ -136,14 +145,21 @@ func (p *People) Decisions(ctx context.Context, a Actor, f DecisionFilter) (item
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	p.audit(ctx, a, "decisions.list", "decisions", f.NIB, f.ApplicationID)
+	if err := p.audit(ctx, a, "decisions.list", "decisions", f.NIB, f.ApplicationID); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 
 // Export streams every decision in the actor's regions matching f to fn.
+// The access is recorded before the first decision is read, so that a
+// stream, once begun, is always on the trail; when it cannot be recorded,
+// nothing is streamed (KindUnavailable, "store_unavailable").
 func (p *People) Export(ctx context.Context, a Actor, f DecisionFilter, fn func(Decision) error) error {
 	f.Scope = a.Scope()
-	p.audit(ctx, a, "decisions.export", "decisions", f.NIB, f.ApplicationID)
+	if err := p.audit(ctx, a, "decisions.export", "decisions", f.NIB, f.ApplicationID); err != nil {
+		return err
+	}
 	return p.Store.EachDecision(ctx, f, fn)
 }
 
@@ -166,7 +182,9 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	p.audit(ctx, a, "reviews.list", "reviews", "", f.State)
+	if err := p.audit(ctx, a, "reviews.list", "reviews", "", f.State); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 
@@ -193,14 +211,22 @@ func pageSize(n int) int {
 	return n
 }
 
-// audit records an access. A failure to record is logged, not returned: the
-// trail must not make reads unavailable, and the log line is the trail of
-// last resort.
-func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) {
+// audit records an access. The trail fails closed: personal data is served
+// only once its access is on record, so a failure to record is returned
+// (KindUnavailable, "store_unavailable", whatever the store's reason, since
+// the caller can do nothing but try again) and the caller serves nothing.
+// The failure is also logged, with the actor quoted so that a subject with
+// control characters cannot forge log lines.
+func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) error {
 	err := p.Store.RecordAccess(ctx, AuditEntry{At: p.Gate.now(), Actor: a.Subject, Action: action,
 		Resource: resource, ResourceID: id, Detail: detail})
-	if err != nil && p.Logger != nil {
-		p.Logger.WarnContext(ctx, "audit trail write failed", "action", action, "actor", a.Subject,
-			"resource_id", id, "error", err)
+	if err == nil {
+		return nil
 	}
+	if p.Logger != nil {
+		p.Logger.WarnContext(ctx, "audit trail write failed; the data is not served", "action", action,
+			"actor", strconv.QuoteToASCII(a.Subject), "resource_id", id, "error", err)
+	}
+	return &Error{Kind: KindUnavailable, Code: "store_unavailable",
+		Message: "the access could not be recorded in the audit trail, so nothing is served; try again", Err: err}
 }
