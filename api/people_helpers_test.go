@@ -19,6 +19,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/jwks"
 	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // The companies of the people's API tests. nibShared has decisions in
@@ -34,6 +35,7 @@ const (
 	testAudience  = "jkngate"
 	hs256Secret   = "development-secret-of-at-least-32-bytes!"
 	webhookClient = "oss"
+	otherClient   = "other"
 )
 
 // peopleRegistry is BPJS as the people's API tests see it.
@@ -130,7 +132,10 @@ func newPeopleEnvOn(t *testing.T, store gate.PeopleStore, wrap func(gate.PeopleS
 		peopleStore = wrap(store)
 	}
 	e := api.New(api.Deps{
-		Gate:   svc,
+		Gate: svc,
+		// Two webhook clients, for the tests of applications per client.
+		Clients: map[string][]standardwebhooks.Secret{webhookClient: {mustSecret(t, secret1)},
+			otherClient: {mustSecret(t, secret2)}},
 		People: &gate.People{Gate: svc, Store: peopleStore, Invalidator: dropped, Logger: logger},
 		Auth:   auth,
 		Logger: logger,
