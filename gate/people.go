@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 )
 
 // Invalidator drops cached BPJS data (the cached registry implements it).
@@ -21,6 +22,12 @@ type People struct {
 	Store       PeopleStore
 	Invalidator Invalidator // optional
 	Logger      *slog.Logger
+	// WhatIfLimits bound each person's what-ifs; DefaultWhatIfLimits when
+	// zero. Read once, at the first what-if.
+	WhatIfLimits WhatIfLimits
+
+	whatIfOnce sync.Once
+	whatIf     *whatIfLimiter
 }
 
 // CompanyView is what an officer sees of a company.
@@ -101,9 +108,17 @@ func (p *People) Refresh(ctx context.Context, a Actor, nib string) (CompanyView,
 	return p.Company(ctx, a, nib)
 }
 
-// WhatIf evaluates an application without recording anything. Errors:
-// KindInvalid for a malformed application; KindNotFound when its region is
-// outside the actor's regions.
+// WhatIf evaluates an application without recording a decision. It is
+// bounded per person by WhatIfLimits, and recorded in the access trail
+// with the number of workers it checks (never their NIKs). Its answer is
+// the decision the same application would get, which names workers only by
+// masked NIK and position, and only those with a finding.
+//
+// Errors: KindInvalid for a malformed application, or one that checks more
+// workers than a what-if may; KindNotFound when its region is outside the
+// actor's regions; CodeRateLimited (KindUnavailable, with a *RateLimited
+// cause) past the person's limits; store_unavailable when the access
+// cannot be recorded.
 func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision, error) {
 	if err := app.Validate(); err != nil {
 		return Decision{}, err
@@ -111,7 +126,12 @@ func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision
 	if !a.Scope().Covers(app.RegionCode) {
 		return Decision{}, notFound("region")
 	}
-	if err := p.audit(ctx, a, "company.evaluate", "company", app.NIB, ""); err != nil {
+	checks := p.whatIfChecks(app)
+	if err := p.allowWhatIf(a.Subject, checks); err != nil {
+		return Decision{}, err
+	}
+	detail := "niks_checked=" + strconv.Itoa(checks)
+	if err := p.audit(ctx, a, "company.evaluate", "company", app.NIB, detail); err != nil {
 		return Decision{}, err
 	}
 	return p.Gate.Evaluate(ctx, app)
