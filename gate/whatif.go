@@ -10,7 +10,8 @@ import (
 // WhatIfLimits bound what one person (one token subject) can learn through
 // what-if evaluations, which look workers up at BPJS without recording a
 // decision: without a bound, what-if answers each listed NIK's membership
-// status for any NIK, as often as asked.
+// status for any NIK, as often as asked. The count is kept in the process:
+// each replica limits on its own.
 type WhatIfLimits struct {
 	// PerMinute is the sustained number of what-ifs per minute, and Burst
 	// how many may come at once after a quiet spell.
