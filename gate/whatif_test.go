@@ -45,3 +45,27 @@ func TestWhatIfLimiterForgetsIdlePeople(t *testing.T) {
 		t.Errorf("%d buckets kept, want 2 (busy and late)", len(l.buckets))
 	}
 }
+
+func TestWhatIfChecks(t *testing.T) {
+	workers := make([]Worker, 7)
+	gated := Application{PermitType: PermitBusinessLicense, Workers: workers}
+	notGated := Application{PermitType: PermitOther, Workers: workers}
+	for _, tt := range []struct {
+		name   string
+		sample int
+		app    Application
+		want   int
+	}{
+		{"every listed worker", 0, gated, 7},
+		{"the policy's sample", 3, gated, 3},
+		{"a sample larger than the list", 10, gated, 7},
+		{"a permit the policy does not gate looks nobody up", 0, notGated, 0},
+	} {
+		pol := DefaultPolicy()
+		pol.WorkerSampleSize = tt.sample
+		p := &People{Gate: &Service{Policy: pol}}
+		if got := p.whatIfChecks(tt.app); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
