@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -54,7 +56,8 @@ var statusByKind = map[gate.Kind]int{
 // statusByCode overrides statusByKind for codes whose status differs from
 // their kind's.
 var statusByCode = map[string]int{
-	codeMalformedJSON: http.StatusBadRequest,
+	codeMalformedJSON:    http.StatusBadRequest,
+	gate.CodeRateLimited: http.StatusTooManyRequests,
 }
 
 // noBearerChallenge lists unauthenticated codes that are not about a bearer
@@ -93,6 +96,8 @@ func (s *server) handleError(err error, c echo.Context) {
 	switch status {
 	case http.StatusServiceUnavailable:
 		h.Set("Retry-After", retryAfterSeconds)
+	case http.StatusTooManyRequests:
+		h.Set("Retry-After", rateLimitRetryAfter(err))
 	case http.StatusUnauthorized:
 		if !noBearerChallenge[body.Error.Code] {
 			h.Set(echo.HeaderWWWAuthenticate, bearerChallenge(err))
@@ -164,4 +169,14 @@ func (e *panicError) Error() string { return fmt.Sprintf("panic: %v\n%s", e.valu
 // LogValue keeps a recovered panic's stack out of the one-line message.
 func (e *panicError) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("panic", e.value.Error()), slog.String("stack", string(e.stack)))
+}
+
+// rateLimitRetryAfter is the Retry-After of a rate_limited answer: the
+// whole seconds until the refused request would be allowed (at least 1).
+func rateLimitRetryAfter(err error) string {
+	var rl *gate.RateLimited
+	if errors.As(err, &rl) {
+		return strconv.Itoa(max(1, int(math.Ceil(rl.RetryAfter.Seconds()))))
+	}
+	return retryAfterSeconds
 }

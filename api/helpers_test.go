@@ -37,14 +37,14 @@ const (
 type fakeStore struct {
 	mu         sync.Mutex
 	byDelivery map[[2]string]gate.Decision
-	current    map[string]string // application id -> current decision id
+	current    map[[2]string]string // (client id, application id) -> current decision id
 	recorded   int
 	fail       bool
 	panic      bool
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{byDelivery: map[[2]string]gate.Decision{}, current: map[string]string{}}
+	return &fakeStore{byDelivery: map[[2]string]gate.Decision{}, current: map[[2]string]string{}}
 }
 
 var errStoreDown = &gate.Error{Kind: gate.KindUnavailable, Code: "db_down", Message: "connection refused"}
@@ -59,9 +59,10 @@ func (s *fakeStore) RecordDecision(_ context.Context, d gate.Decision) (gate.Dec
 	if old, ok := s.byDelivery[key]; ok {
 		return old, false, nil
 	}
-	d.Supersedes = s.current[d.ApplicationID]
+	app := [2]string{d.ClientID, d.ApplicationID}
+	d.Supersedes = s.current[app]
 	s.byDelivery[key] = d
-	s.current[d.ApplicationID] = d.ID
+	s.current[app] = d.ID
 	s.recorded++
 	return d, true, nil
 }

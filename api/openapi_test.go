@@ -21,6 +21,7 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 
 // httpMethods are the operation keys of an OpenAPI path item.
@@ -370,6 +371,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		delete(whatIf, "nib")
 		whatIf["region_code"] = "3573"
 		call(officer1275, "POST", "/v1/companies/"+nibShared+"/evaluate", evaluate, whatIf, 404)
+		// What-ifs are limited per person: a burst, then 429.
+		whatIf["region_code"] = "1275"
+		for range gate.DefaultWhatIfLimits.Burst {
+			call(officer12, "POST", "/v1/companies/"+nibShared+"/evaluate", evaluate, whatIf, 200)
+		}
+		call(officer12, "POST", "/v1/companies/"+nibShared+"/evaluate", evaluate, whatIf, 429)
 
 		call(reviewer1275, "POST", "/v1/companies/"+nibShared+"/refresh", refresh, nil, 200)
 		call(reviewer1275, "POST", "/v1/companies/"+nibUnder+"/refresh", refresh, nil, 404)
@@ -442,9 +449,10 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 
 		// With the store gone: 503 with Retry-After wherever it is read.
-		p.store.Close()
+		p.store.(*sqlite.Store).Close()
 		call(officer1275, "GET", "/v1/companies/"+nibShared, company, nil, 503)
 		call(reviewer1275, "POST", "/v1/companies/"+nibShared+"/refresh", refresh, nil, 503)
+		call(officer1275, "POST", "/v1/companies/"+nibShared+"/evaluate", evaluate, whatIf, 503)
 		call(officer1275, "GET", "/v1/decisions", list, nil, 503)
 		call(officer1275, "GET", "/v1/decisions/export.csv", export, nil, 503)
 		call(officer1275, "GET", "/v1/decisions/"+p.ids["APP-1275-1"], one, nil, 503)

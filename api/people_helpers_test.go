@@ -19,6 +19,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/jwks"
 	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // The companies of the people's API tests. nibShared has decisions in
@@ -34,6 +35,7 @@ const (
 	testAudience  = "jkngate"
 	hs256Secret   = "development-secret-of-at-least-32-bytes!"
 	webhookClient = "oss"
+	otherClient   = "other"
 )
 
 // peopleRegistry is BPJS as the people's API tests see it.
@@ -79,7 +81,7 @@ func (i *invalidations) InvalidateEmployer(_ context.Context, nib string, _ ...s
 // peopleEnv is the API on the real SQLite store.
 type peopleEnv struct {
 	e       *echo.Echo
-	store   *sqlite.Store
+	store   gate.PeopleStore
 	svc     *gate.Service
 	dropped *invalidations
 	logs    *syncBuffer
@@ -104,6 +106,12 @@ func newPeopleEnvWith(t *testing.T, wrap func(gate.PeopleStore) gate.PeopleStore
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return newPeopleEnvOn(t, store, wrap)
+}
+
+// newPeopleEnvOn is newPeopleEnvWith on a given, migrated store.
+func newPeopleEnvOn(t *testing.T, store gate.PeopleStore, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
+	t.Helper()
 	k := keys(t)
 	auth, err := api.NewAuthenticator(api.AuthConfig{
 		Keys:        jwks.NewStatic(map[string]any{k.rsaKid: &k.rsa.PublicKey, "ec-1": &k.ec.PublicKey, "ed-1": k.ed.Public()}),
@@ -124,7 +132,10 @@ func newPeopleEnvWith(t *testing.T, wrap func(gate.PeopleStore) gate.PeopleStore
 		peopleStore = wrap(store)
 	}
 	e := api.New(api.Deps{
-		Gate:   svc,
+		Gate: svc,
+		// Two webhook clients, for the tests of applications per client.
+		Clients: map[string][]standardwebhooks.Secret{webhookClient: {mustSecret(t, secret1)},
+			otherClient: {mustSecret(t, secret2)}},
 		People: &gate.People{Gate: svc, Store: peopleStore, Invalidator: dropped, Logger: logger},
 		Auth:   auth,
 		Logger: logger,

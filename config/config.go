@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/jkngate/jkngate/gate"
 )
 
 // Prefix is the prefix of every environment variable jkngate reads.
@@ -77,6 +79,12 @@ type Config struct {
 	Retention time.Duration
 	LogLevel  string // JKNGATE_LOG_LEVEL: debug, info, warn or error
 	LogFormat string // JKNGATE_LOG_FORMAT: json or text
+
+	// WhatIfPerMinute, WhatIfBurst and WhatIfNIKsPerMinute are
+	// JKNGATE_WHATIF_PER_MINUTE, JKNGATE_WHATIF_BURST and
+	// JKNGATE_WHATIF_NIKS_PER_MINUTE: each person's what-if limits
+	// (gate.WhatIfLimits).
+	WhatIfPerMinute, WhatIfBurst, WhatIfNIKsPerMinute int
 }
 
 // WebhookClient is one caller of the webhook. Secrets holds every secret
@@ -118,6 +126,10 @@ func Default() Config {
 		CallbackTimeout: 10 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "json",
+
+		WhatIfPerMinute:     gate.DefaultWhatIfLimits.PerMinute,
+		WhatIfBurst:         gate.DefaultWhatIfLimits.Burst,
+		WhatIfNIKsPerMinute: gate.DefaultWhatIfLimits.NIKsPerMinute,
 	}
 }
 

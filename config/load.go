@@ -66,6 +66,9 @@ var settings = []setting{
 	{"callback_timeout", false, showPlain, func(c *Config) any { return &c.CallbackTimeout }},
 	{"log_level", false, showPlain, func(c *Config) any { return &c.LogLevel }},
 	{"log_format", false, showPlain, func(c *Config) any { return &c.LogFormat }},
+	{"whatif_per_minute", false, showPlain, func(c *Config) any { return &c.WhatIfPerMinute }},
+	{"whatif_burst", false, showPlain, func(c *Config) any { return &c.WhatIfBurst }},
+	{"whatif_niks_per_minute", false, showPlain, func(c *Config) any { return &c.WhatIfNIKsPerMinute }},
 }
 
 // Load builds the configuration: Default, then the YAML file named by

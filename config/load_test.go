@@ -18,6 +18,7 @@ func TestLoadDefaults(t *testing.T) {
 		CacheNegative: 15 * time.Minute, BPJSRate: 50, BPJSMaxInFlight: 32,
 		WebhookBudget: 3 * time.Second, ShutdownTimeout: 30 * time.Second, Retention: 365 * 24 * time.Hour,
 		RedisPrefix: "jkngate:", CallbackTimeout: 10 * time.Second,
+		WhatIfPerMinute: 30, WhatIfBurst: 10, WhatIfNIKsPerMinute: 500,
 		LogLevel: "info", LogFormat: "json",
 	}
 	if !reflect.DeepEqual(c, want) {

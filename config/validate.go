@@ -131,6 +131,15 @@ func (c Config) Validate(mode string) error {
 	if c.BPJSMaxInFlight <= 0 {
 		add("bpjs_max_in_flight", "must be a positive integer, not %d", c.BPJSMaxInFlight)
 	}
+	for _, l := range []struct {
+		key    string
+		v, max int
+	}{{"whatif_per_minute", c.WhatIfPerMinute, 6000}, {"whatif_burst", c.WhatIfBurst, 1000},
+		{"whatif_niks_per_minute", c.WhatIfNIKsPerMinute, 100000}} {
+		if l.v < 1 || l.v > l.max {
+			add(l.key, "must be an integer from 1 to %d, not %d", l.max, l.v)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

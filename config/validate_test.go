@@ -101,6 +101,9 @@ func TestValidateMessages(t *testing.T) {
 		{"cache size", "serve", func(c *Config) { c.CacheSize = 0 }, "JKNGATE_CACHE_SIZE: must be a positive integer, not 0"},
 		{"bpjs rate", "serve", func(c *Config) { c.BPJSRate = -1 }, "JKNGATE_BPJS_RATE: must be a positive number of requests per second, not -1"},
 		{"max in flight", "serve", func(c *Config) { c.BPJSMaxInFlight = 0 }, "JKNGATE_BPJS_MAX_IN_FLIGHT: must be a positive integer, not 0"},
+		{"what-if rate", "serve", func(c *Config) { c.WhatIfPerMinute = 0 }, "JKNGATE_WHATIF_PER_MINUTE: must be an integer from 1 to 6000, not 0"},
+		{"what-if burst", "serve", func(c *Config) { c.WhatIfBurst = 1001 }, "JKNGATE_WHATIF_BURST: must be an integer from 1 to 1000, not 1001"},
+		{"what-if NIKs", "serve", func(c *Config) { c.WhatIfNIKsPerMinute = -1 }, "JKNGATE_WHATIF_NIKS_PER_MINUTE: must be an integer from 1 to 100000, not -1"},
 		{"log level", "serve", func(c *Config) { c.LogLevel = "INFO" }, `JKNGATE_LOG_LEVEL: must be debug, info, warn or error, not "INFO"`},
 		{"log format", "serve", func(c *Config) { c.LogFormat = "logfmt" }, `JKNGATE_LOG_FORMAT: must be json or text, not "logfmt"`},
 	}

@@ -105,7 +105,9 @@ type Decision struct {
 
 	// Where the decision came from: the webhook client and delivery id, and
 	// the callback URL to notify of later changes. Not part of the public
-	// decision document.
+	// decision document. ClientID scopes ApplicationID: the application is
+	// the client's, and only that client's decisions supersede each other;
+	// decisions made later by a review or a recheck keep it.
 	ClientID    string
 	WebhookID   string
 	CallbackURL string

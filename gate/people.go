@@ -3,6 +3,8 @@ package gate
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"sync"
 )
 
 // Invalidator drops cached BPJS data (the cached registry implements it).
@@ -20,6 +22,12 @@ type People struct {
 	Store       PeopleStore
 	Invalidator Invalidator // optional
 	Logger      *slog.Logger
+	// WhatIfLimits bound each person's what-ifs; DefaultWhatIfLimits when
+	// zero. Read once, at the first what-if.
+	WhatIfLimits WhatIfLimits
+
+	whatIfOnce sync.Once
+	whatIf     *whatIfLimiter
 }
 
 // CompanyView is what an officer sees of a company.
@@ -77,7 +85,9 @@ func (p *People) Company(ctx context.Context, a Actor, nib string) (CompanyView,
 		v.OpenReview = &open[0]
 	}
 	v.Employer, v.EmployerErr = p.Gate.Registry.Employer(ctx, nib)
-	p.audit(ctx, a, "company.read", "company", nib, "")
+	if err := p.audit(ctx, a, "company.read", "company", nib, ""); err != nil {
+		return CompanyView{}, err
+	}
 	return v, nil
 }
 
@@ -92,13 +102,23 @@ func (p *People) Refresh(ctx context.Context, a Actor, nib string) (CompanyView,
 			return CompanyView{}, err
 		}
 	}
-	p.audit(ctx, a, "company.refresh", "company", nib, "")
+	if err := p.audit(ctx, a, "company.refresh", "company", nib, ""); err != nil {
+		return CompanyView{}, err
+	}
 	return p.Company(ctx, a, nib)
 }
 
-// WhatIf evaluates an application without recording anything. Errors:
-// KindInvalid for a malformed application; KindNotFound when its region is
-// outside the actor's regions.
+// WhatIf evaluates an application without recording a decision. It is
+// bounded per person by WhatIfLimits, and recorded in the access trail
+// with the number of workers it checks (never their NIKs). Its answer is
+// the decision the same application would get, which names workers only by
+// masked NIK and position, and only those with a finding.
+//
+// Errors: KindInvalid for a malformed application, or one that checks more
+// workers than a what-if may; KindNotFound when its region is outside the
+// actor's regions; CodeRateLimited (KindUnavailable, with a *RateLimited
+// cause) past the person's limits; store_unavailable when the access
+// cannot be recorded.
 func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision, error) {
 	if err := app.Validate(); err != nil {
 		return Decision{}, err
@@ -106,7 +126,14 @@ func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision
 	if !a.Scope().Covers(app.RegionCode) {
 		return Decision{}, notFound("region")
 	}
-	p.audit(ctx, a, "company.evaluate", "company", app.NIB, "")
+	checks := p.whatIfChecks(app)
+	if err := p.allowWhatIf(a.Subject, checks); err != nil {
+		return Decision{}, err
+	}
+	detail := "niks_checked=" + strconv.Itoa(checks)
+	if err := p.audit(ctx, a, "company.evaluate", "company", app.NIB, detail); err != nil {
+		return Decision{}, err
+	}
 	return p.Gate.Evaluate(ctx, app)
 }
 
@@ -120,7 +147,9 @@ func (p *People) Decision(ctx context.Context, a Actor, id string) (Decision, er
 	if err != nil {
 		return Decision{}, err
 	}
-	p.audit(ctx, a, "decision.read", "decision", id, "")
+	if err := p.audit(ctx, a, "decision.read", "decision", id, ""); err != nil {
+		return Decision{}, err
+	}
 	return d, nil
 }
 
@@ -136,14 +165,21 @@ func (p *People) Decisions(ctx context.Context, a Actor, f DecisionFilter) (item
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	p.audit(ctx, a, "decisions.list", "decisions", f.NIB, f.ApplicationID)
+	if err := p.audit(ctx, a, "decisions.list", "decisions", f.NIB, f.ApplicationID); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 
 // Export streams every decision in the actor's regions matching f to fn.
+// The access is recorded before the first decision is read, so that a
+// stream, once begun, is always on the trail; when it cannot be recorded,
+// nothing is streamed (KindUnavailable, "store_unavailable").
 func (p *People) Export(ctx context.Context, a Actor, f DecisionFilter, fn func(Decision) error) error {
 	f.Scope = a.Scope()
-	p.audit(ctx, a, "decisions.export", "decisions", f.NIB, f.ApplicationID)
+	if err := p.audit(ctx, a, "decisions.export", "decisions", f.NIB, f.ApplicationID); err != nil {
+		return err
+	}
 	return p.Store.EachDecision(ctx, f, fn)
 }
 
@@ -166,7 +202,9 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	p.audit(ctx, a, "reviews.list", "reviews", "", f.State)
+	if err := p.audit(ctx, a, "reviews.list", "reviews", "", f.State); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 
@@ -193,14 +231,22 @@ func pageSize(n int) int {
 	return n
 }
 
-// audit records an access. A failure to record is logged, not returned: the
-// trail must not make reads unavailable, and the log line is the trail of
-// last resort.
-func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) {
+// audit records an access. The trail fails closed: personal data is served
+// only once its access is on record, so a failure to record is returned
+// (KindUnavailable, "store_unavailable", whatever the store's reason, since
+// the caller can do nothing but try again) and the caller serves nothing.
+// The failure is also logged, with the actor quoted so that a subject with
+// control characters cannot forge log lines.
+func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) error {
 	err := p.Store.RecordAccess(ctx, AuditEntry{At: p.Gate.now(), Actor: a.Subject, Action: action,
 		Resource: resource, ResourceID: id, Detail: detail})
-	if err != nil && p.Logger != nil {
-		p.Logger.WarnContext(ctx, "audit trail write failed", "action", action, "actor", a.Subject,
-			"resource_id", id, "error", err)
+	if err == nil {
+		return nil
 	}
+	if p.Logger != nil {
+		p.Logger.WarnContext(ctx, "audit trail write failed; the data is not served", "action", action,
+			"actor", strconv.QuoteToASCII(a.Subject), "resource_id", id, "error", err)
+	}
+	return &Error{Kind: KindUnavailable, Code: "store_unavailable",
+		Message: "the access could not be recorded in the audit trail, so nothing is served; try again", Err: err}
 }

@@ -93,7 +93,8 @@ type ReviewStore interface {
 	// the current decision of its application.
 	//
 	// Errors: KindConflict with code "superseded" when prevID is no longer
-	// current; KindNotFound when it does not exist.
+	// current; KindNotFound when it does not exist; KindInvalid when d is
+	// not for prevID's client and application (CloseReview's next too).
 	RecordSuperseding(ctx context.Context, prevID string, d Decision, callbacks []Callback) error
 }
 

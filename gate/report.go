@@ -54,6 +54,8 @@ func (p *People) Coverage(ctx context.Context, a Actor, f DecisionFilter) ([]Reg
 		out = append(out, *rc)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Region < out[j].Region })
-	p.audit(ctx, a, "report.coverage", "report", f.Region, "")
+	if err := p.audit(ctx, a, "report.coverage", "report", f.Region, ""); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

@@ -67,8 +67,10 @@ func (s *Service) now() time.Time {
 // webhookID) and records the decision before returning it.
 //
 // The same delivery always gets the decision recorded for it first, and
-// nothing new is recorded. A new delivery for an application already decided
-// is evaluated afresh and supersedes the earlier decision.
+// nothing new is recorded. A new delivery for an application the same client
+// had decided is evaluated afresh and supersedes the earlier decision;
+// application ids are the client's, so another client's decision for the
+// same id is never superseded.
 //
 // Errors: KindInvalid ("invalid_application") for a malformed application;
 // KindUnavailable ("store_unavailable") when the decision could not be

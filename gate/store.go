@@ -12,8 +12,11 @@ type Store interface {
 	// If that delivery was recorded before (also by a concurrent call), it
 	// records nothing and returns the decision recorded then, with created
 	// false. Otherwise, in one transaction, it sets d.Supersedes to the
-	// current decision of d.ApplicationID (the one no other decision
-	// supersedes), if any, records d, and returns it with created true.
+	// current decision of the client's application (d.ClientID,
+	// d.ApplicationID): the one no other decision supersedes, if any. An
+	// application id is scoped to its client: a decision of another client
+	// for the same application id is never superseded. It records d and
+	// returns it with created true.
 	// When it returns without error, the decision is committed. d.Review,
 	// when set, is stored as the decision's review (gate opens one for deny
 	// and review outcomes); a non-zero d.RecheckAt enqueues a Recheck in

@@ -94,7 +94,9 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	}
 	c.gate = &gate.Service{Registry: c.registry, Store: c.stores, Policy: policy, Logger: logger,
 		Budget: cfg.WebhookBudget, OnDecision: onDecision}
-	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger}
+	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger,
+		WhatIfLimits: gate.WhatIfLimits{PerMinute: cfg.WhatIfPerMinute, Burst: cfg.WhatIfBurst,
+			NIKsPerMinute: cfg.WhatIfNIKsPerMinute}}
 	return c, nil
 }
 

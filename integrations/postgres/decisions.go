@@ -10,21 +10,24 @@ import (
 )
 
 // applicationLockClass is the first key of the transaction-scoped advisory
-// locks on application ids (pg_advisory_xact_lock(int4, int4)); the second
-// is hashtext(application_id). The two-key form has its own key space, apart
-// from Migrate's one-key lock. Two applications whose ids hash alike share a
+// locks on applications (pg_advisory_xact_lock(int4, int4)); the second is
+// the hash of the client id and the application id (an application id is
+// the client's). The two-key form has its own key space, apart from
+// Migrate's one-key lock. Two applications whose keys hash alike share a
 // lock: their head changes wait for each other, which costs time, not
 // correctness.
 const applicationLockClass = 0x6a6b6e67 // "jkng"
 
-// lockApplication takes the advisory lock on applicationID until tx ends.
+// lockApplication takes the advisory lock on the client's application
+// applicationID until tx ends.
 // Every change of an application's head takes it, in a statement of its own
 // and before reading the head: under READ COMMITTED each later statement
 // reads a fresh snapshot, taken after the previous holder committed, so
 // head changes are serialized per application across all replicas (also
 // when the application has no head yet, where no row lock could help).
-func lockApplication(ctx context.Context, tx pgx.Tx, applicationID string) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, applicationLockClass, applicationID)
+func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2 || chr(31) || $3))`,
+		applicationLockClass, clientID, applicationID)
 	return err
 }
 
@@ -39,8 +42,10 @@ func lockApplication(ctx context.Context, tx pgx.Tx, applicationID string) error
 // Supersession is decided in the same transaction under the application's
 // advisory lock (see lockApplication), reading the head with SELECT ... FOR
 // NO KEY UPDATE, so concurrent re-submissions form a single chain; the
-// decisions_head index (one unsuperseded decision per application) would
-// reject a second head even if that were not so.
+// decisions_head index (one unsuperseded decision per client and
+// application) would reject a second head even if that were not so. An
+// application id is the client's: the same id from another client starts a
+// chain of its own.
 //
 // A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
 // d.Review is stored as given. When it returns without error, the decision
@@ -76,12 +81,13 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 			return err
 		}
 
-		if err := lockApplication(ctx, tx, d.ApplicationID); err != nil {
+		if err := lockApplication(ctx, tx, d.ClientID, d.ApplicationID); err != nil {
 			return err
 		}
 		var head string
 		err = tx.QueryRow(ctx, `SELECT id FROM decisions
-			WHERE application_id = $1 AND superseded_by IS NULL FOR NO KEY UPDATE`, d.ApplicationID).Scan(&head)
+			WHERE client_id = $1 AND application_id = $2 AND superseded_by IS NULL FOR NO KEY UPDATE`,
+			d.ClientID, d.ApplicationID).Scan(&head)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			d.Supersedes = ""
@@ -90,7 +96,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		default:
 			d.Supersedes = head
 			// Before the insert: the head index allows one unsuperseded
-			// decision per application at a time (superseded_by's foreign
+			// decision per client and application at a time (superseded_by's foreign
 			// key is deferred to the commit for this).
 			if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, head); err != nil {
 				return err

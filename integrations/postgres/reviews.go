@@ -42,11 +42,11 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
 	}
 	return s.inTx(ctx, "close the review", func(tx pgx.Tx) error {
-		applicationID, err := applicationOf(ctx, tx, id)
+		clientID, applicationID, err := applicationOf(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := lockApplication(ctx, tx, applicationID); err != nil {
+		if err := lockApplication(ctx, tx, clientID, applicationID); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE decisions SET review = $1
@@ -58,9 +58,10 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 			return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
 				"decision %s has no open review: it was reviewed or superseded", id)
 		}
-		if next != nil && next.ApplicationID != applicationID {
+		if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
 			return gate.Errorf(gate.KindInvalid, "invalid_decision",
-				"decision %s is for application %q, not %q as the reviewed one", next.ID, next.ApplicationID, applicationID)
+				"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
+				next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
 		}
 		var nextID *string
 		if next != nil {
@@ -93,11 +94,11 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 // when the database could not be reached or the commit failed.
 func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Decision, callbacks []gate.Callback) error {
 	return s.inTx(ctx, "record the superseding decision", func(tx pgx.Tx) error {
-		applicationID, err := applicationOf(ctx, tx, prevID)
+		clientID, applicationID, err := applicationOf(ctx, tx, prevID)
 		if err != nil {
 			return err
 		}
-		if err := lockApplication(ctx, tx, applicationID); err != nil {
+		if err := lockApplication(ctx, tx, clientID, applicationID); err != nil {
 			return err
 		}
 		var supersededBy *string
@@ -109,9 +110,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 			return gate.Errorf(gate.KindConflict, CodeSuperseded,
 				"decision %s has been superseded by %s", prevID, *supersededBy)
 		}
-		if d.ApplicationID != applicationID {
+		if d.ApplicationID != applicationID || d.ClientID != clientID {
 			return gate.Errorf(gate.KindInvalid, "invalid_decision",
-				"decision %s is for application %q, not %q as %s", d.ID, d.ApplicationID, applicationID, prevID)
+				"decision %s is for application %q of client %q, not %q of %q as %s",
+				d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
 		}
 		if err := supersede(ctx, tx, prevID, d); err != nil {
 			return err
@@ -120,21 +122,21 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 	})
 }
 
-// applicationOf returns the application of decision id, which never
-// changes, so it needs no lock. Errors: KindNotFound when there is no such
-// decision, else pgx's.
-func applicationOf(ctx context.Context, tx pgx.Tx, id string) (string, error) {
-	var applicationID string
-	err := tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE id = $1`, id).Scan(&applicationID)
+// applicationOf returns the client and the application of decision id,
+// which never change, so they need no lock. Errors: KindNotFound when there
+// is no such decision, else pgx's.
+func applicationOf(ctx context.Context, tx pgx.Tx, id string) (clientID, applicationID string, err error) {
+	err = tx.QueryRow(ctx, `SELECT client_id, application_id FROM decisions WHERE id = $1`, id).
+		Scan(&clientID, &applicationID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", translate("read decision "+id, err)
+		return "", "", translate("read decision "+id, err)
 	}
-	return applicationID, err
+	return clientID, applicationID, err
 }
 
 // supersede marks prevID, the current decision of d's application, as
 // superseded by d and inserts d. The mark comes first: the decisions_head
-// index allows one unsuperseded decision per application at a time, and
+// index allows one unsuperseded decision per application of a client at a time, and
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx pgx.Tx, prevID string, d gate.Decision) error {
 	if d.ID == "" {

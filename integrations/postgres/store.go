@@ -7,9 +7,10 @@
 //   - Webhook idempotency: the webhook_receipts primary key, with INSERT ...
 //     ON CONFLICT DO NOTHING; a concurrent copy waits for the first
 //     transaction and then reads the decision it stored.
-//   - One head per application: a partial unique index, and every change of
-//     an application's head (RecordDecision, CloseReview, RecordSuperseding)
-//     runs under a transaction-scoped advisory lock on the application id,
+//   - One head per application of a webhook client: a partial unique index
+//     on (client_id, application_id), and every change of an application's
+//     head (RecordDecision, CloseReview, RecordSuperseding) runs under a
+//     transaction-scoped advisory lock on the client and application ids,
 //     so that concurrent re-submissions on any replica form one chain.
 //   - One review winner: UPDATE ... WHERE review_state = 'open' AND
 //     superseded_by IS NULL, and the rows it affected.

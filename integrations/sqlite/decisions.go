@@ -17,8 +17,10 @@ import (
 // transaction is rolled back and the decision recorded then is returned with
 // created false. Supersession is decided inside the same BEGIN IMMEDIATE
 // transaction, so concurrent re-submissions for one application form a single
-// chain; the decisions_head index (one unsuperseded decision per application)
-// would reject a second head even if that were not so.
+// chain; the decisions_head index (one unsuperseded decision per client and
+// application) would reject a second head even if that were not so. An
+// application id is the client's: the same id from another client starts a
+// chain of its own.
 //
 // A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
 // d.Review is stored as given. When it returns without error, the decision
@@ -64,7 +66,8 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 
 	var head string
 	err = tx.QueryRowContext(ctx,
-		`SELECT id FROM decisions WHERE application_id = ? AND superseded_by IS NULL`, d.ApplicationID).Scan(&head)
+		`SELECT id FROM decisions WHERE client_id = ? AND application_id = ? AND superseded_by IS NULL`,
+		d.ClientID, d.ApplicationID).Scan(&head)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		d.Supersedes = ""
@@ -73,7 +76,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 	default:
 		d.Supersedes = head
 		// Before the insert: the head index allows one unsuperseded decision
-		// per application at a time (superseded_by's foreign key is deferred
+		// per client and application at a time (superseded_by's foreign key is deferred
 		// to the commit for this).
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET superseded_by = ? WHERE id = ?`, d.ID, head); err != nil {
 			return gate.Decision{}, false, translate(what, err)

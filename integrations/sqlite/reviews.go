@@ -28,7 +28,7 @@ const (
 // Errors are *gate.Error: KindNotFound when there is no decision id;
 // KindConflict with code "already_reviewed" when its review is not open or
 // it has been superseded; KindInvalid when next has no id or is for another
-// application;
+// application or another client;
 // KindConflict (store_conflict) when next's id or a callback's id is taken;
 // KindUnavailable when the database could not be reached or the commit
 // failed (nothing is recorded then).
@@ -40,10 +40,10 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
-	var applicationID string
+	var clientID, applicationID string
 	var state, supersededBy sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT application_id, review_state, superseded_by FROM decisions WHERE id = ?`, id).
-		Scan(&applicationID, &state, &supersededBy)
+	err = tx.QueryRowContext(ctx, `SELECT client_id, application_id, review_state, superseded_by FROM decisions WHERE id = ?`, id).
+		Scan(&clientID, &applicationID, &state, &supersededBy)
 	if err != nil {
 		return translate("read decision "+id, err)
 	}
@@ -51,9 +51,10 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
 			"decision %s has no open review: it was reviewed or superseded", id)
 	}
-	if next != nil && next.ApplicationID != applicationID {
+	if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
 		return gate.Errorf(gate.KindInvalid, "invalid_decision",
-			"decision %s is for application %q, not %q as the reviewed one", next.ID, next.ApplicationID, applicationID)
+			"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
+			next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
 	}
 
 	r.State = gate.ReviewClosed
@@ -95,7 +96,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 // its application's current decision. d gets no webhook receipt.
 //
 // Errors are *gate.Error: KindInvalid when d has no id or is for another
-// application; KindNotFound when prevID does not exist; KindConflict with
+// application or another client; KindNotFound when prevID does not exist; KindConflict with
 // code "superseded" when prevID is no longer current; KindConflict
 // (store_conflict) when d's id or a callback's id is taken; KindUnavailable
 // when the database could not be reached or the commit failed.
@@ -107,10 +108,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
-	var applicationID string
+	var clientID, applicationID string
 	var supersededBy sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT application_id, superseded_by FROM decisions WHERE id = ?`, prevID).
-		Scan(&applicationID, &supersededBy)
+	err = tx.QueryRowContext(ctx, `SELECT client_id, application_id, superseded_by FROM decisions WHERE id = ?`, prevID).
+		Scan(&clientID, &applicationID, &supersededBy)
 	if err != nil {
 		return translate("read decision "+prevID, err)
 	}
@@ -118,9 +119,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 		return gate.Errorf(gate.KindConflict, CodeSuperseded,
 			"decision %s has been superseded by %s", prevID, supersededBy.String)
 	}
-	if d.ApplicationID != applicationID {
+	if d.ApplicationID != applicationID || d.ClientID != clientID {
 		return gate.Errorf(gate.KindInvalid, "invalid_decision",
-			"decision %s is for application %q, not %q as %s", d.ID, d.ApplicationID, applicationID, prevID)
+			"decision %s is for application %q of client %q, not %q of %q as %s",
+			d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
 	}
 	if err := supersede(ctx, tx, what, prevID, d); err != nil {
 		return err
@@ -136,7 +138,7 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 
 // supersede marks prevID, the current decision of d's application, as
 // superseded by d and inserts d. The mark comes first: the decisions_head
-// index allows one unsuperseded decision per application at a time, and
+// index allows one unsuperseded decision per application of a client at a time, and
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx *sql.Tx, what, prevID string, d gate.Decision) error {
 	if d.ID == "" {

@@ -41,6 +41,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"CloseReviewAlreadyReviewed", testAlreadyReviewed},
 		{"ConcurrentCloseReviewOneWinner", testConcurrentCloseReview},
 		{"RecordSuperseding", testRecordSuperseding},
+		{"QueriesAcrossClients", testQueriesAcrossClients},
 		{"ClaimCallbacksLeases", testClaimCallbacks},
 		{"FinishCallback", testFinishCallback},
 		{"Rechecks", testRechecks},

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) gate.Store) {
 		{"ConcurrentSameDelivery", testConcurrentSameDelivery},
 		{"ResubmissionSupersedes", testResubmission},
 		{"ConcurrentResubmissionsFormOneChain", testConcurrentResubmissions},
+		{"ApplicationIDsArePerClient", testApplicationsPerClient},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {
