@@ -82,6 +82,10 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 			c.close()
 			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
 		}
+		if opts.Keys, err = cacheKeys(cfg); err != nil {
+			c.close()
+			return nil, err
+		}
 		opts.Shared = redis.NewTier(c.redis, cfg.RedisPrefix+"cache:")
 		opts.BreakerStore = redis.NewBreakerStore(c.redis, cfg.RedisPrefix+"breaker:")
 	}
@@ -96,6 +100,22 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		Budget: cfg.WebhookBudget, OnDecision: onDecision}
 	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger}
 	return c, nil
+}
+
+// cacheKeys decodes JKNGATE_CACHE_KEY and JKNGATE_CACHE_PREVIOUS_KEYS.
+func cacheKeys(cfg config.Config) (*cache.Keys, error) {
+	current, previous, err := cfg.CacheKeys()
+	if err != nil {
+		return nil, err
+	}
+	if current == nil {
+		return nil, fmt.Errorf("JKNGATE_CACHE_KEY: required with JKNGATE_REDIS_URL")
+	}
+	keys, err := cache.NewKeys(current, previous...)
+	if err != nil {
+		return nil, fmt.Errorf("JKNGATE_CACHE_KEY: %w", err)
+	}
+	return keys, nil
 }
 
 // background starts the workers that run beside the API: callback delivery,

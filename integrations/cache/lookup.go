@@ -222,23 +222,33 @@ func store[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 	if ttl -= r.opts.Now().Sub(e.FetchedAt); ttl <= 0 {
 		return
 	}
-	r.tierSet(ctx, k.prefix+key, k.encode(e), ttl)
+	name := r.opts.Keys.Name(k.name, key)
+	r.tierSet(ctx, name, r.opts.Keys.seal(name, k.encode(e)), ttl)
 }
 
-// sharedGet reads and decodes key from the shared tier. A value of another
-// format version is a silent miss (a rolling deploy); a malformed one is a
-// counted miss.
+// sharedGet reads, opens and decodes key from the shared tier, under its
+// name for the current key and then for each previous one. A value of
+// another format version or sealed with a key this replica does not hold is
+// a silent miss (a rolling deploy, a key rotation); a malformed or tampered
+// one is a counted miss.
 func sharedGet[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], bool) {
-	b, ok := r.tierGet(ctx, k.prefix+key)
-	if !ok {
-		return entry[V]{}, false
-	}
-	e, err := k.decode(b)
-	if err != nil {
-		if !errors.Is(err, errUnknownVersion) {
-			r.tierFailed(ctx, opDecode, err)
+	for _, name := range r.opts.Keys.names(k.name, key) {
+		b, ok := r.tierGet(ctx, name)
+		if !ok {
+			continue
 		}
-		return entry[V]{}, false
+		plain, err := r.opts.Keys.open(name, b)
+		var e entry[V]
+		if err == nil {
+			e, err = k.decode(plain)
+		}
+		if err != nil {
+			if !errors.Is(err, errUnknownVersion) && !errors.Is(err, errUnknownKey) {
+				r.tierFailed(ctx, opDecode, err)
+			}
+			return entry[V]{}, false
+		}
+		return e, true
 	}
-	return e, true
+	return entry[V]{}, false
 }
