@@ -155,7 +155,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
-		c.gate.RunRechecks(ctx, c.stores, time.Minute)
+		c.runRechecks(ctx, c.stores)
 	}()
 	go func() {
 		defer wg.Done()

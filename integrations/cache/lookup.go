@@ -131,7 +131,8 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 		return fetched[V]{}, gate.Errorf(gate.KindUnavailable, "bpjs_circuit_open",
 			"BPJS %s lookups are paused after repeated failures: %w", k.name, err)
 	}
-	if err := r.limit.acquire(deadline); err != nil {
+	background := gate.IsBackground(ctx)
+	if err := r.limit.acquire(deadline, background); err != nil {
 		done(errNotAttempted) // says nothing of BPJS's health
 		r.countRefused(k.name, err)
 		return fetched[V]{}, err
@@ -142,7 +143,7 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 	timedOut := errors.Is(cctx.Err(), context.DeadlineExceeded)
 	cancel()
 	done(err)
-	r.limit.release()
+	r.limit.release(background)
 	k.duration.Observe(time.Since(start).Seconds())
 
 	if err != nil {
