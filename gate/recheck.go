@@ -19,7 +19,7 @@ func recheckBackoff(attempts int) time.Duration {
 // recheckDeferral is the wait before a recheck that could not get a turn at
 // BPJS (the rate limit was taken by live traffic) tries again. Such a
 // recheck does not count as an attempt: BPJS did not fail it.
-const recheckDeferral = 10 * time.Second
+const recheckDeferral = 5 * time.Second
 
 // RecheckStore is what the background recheck needs from a store.
 type RecheckStore interface {
@@ -109,7 +109,8 @@ func (s *Service) RecheckDue(ctx context.Context, st RecheckStore, lease time.Du
 }
 
 // RunRechecks drains the due rechecks until ctx ends: pass after pass while
-// passes claim full batches, then one pass every o.Interval.
+// passes claim full batches, then one pass every o.Interval (sooner when
+// rechecks were deferred for want of a rate token).
 func (s *Service) RunRechecks(ctx context.Context, st RecheckStore, o RecheckOptions) {
 	o = o.withDefaults()
 	t := time.NewTimer(0)
@@ -128,8 +129,11 @@ func (s *Service) RunRechecks(ctx context.Context, st RecheckStore, o RecheckOpt
 			o.Observe(p)
 		}
 		wait := o.Interval
-		if err == nil && p.Claimed == o.Batch && p.Failed == 0 {
+		switch {
+		case err == nil && p.Claimed == o.Batch && p.Failed == 0:
 			wait = 0 // more are due
+		case p.Deferred > 0:
+			wait = min(wait, recheckDeferral) // they are due again by then
 		}
 		t.Reset(wait)
 	}

@@ -107,3 +107,22 @@ func TestBackgroundLookupsLeaveInFlightSlotsToLiveOnes(t *testing.T) {
 	}
 	r.wait()
 }
+
+// A live lookup does not join a background lookup of the same key, which
+// may be waiting for the rate limit's headroom: it makes its own call.
+func TestLiveLookupDoesNotWaitOnABackgroundOne(t *testing.T) {
+	inner := &fakeInner{started: make(chan struct{}, 2)}
+	release := inner.hold()
+	defer release()
+	r, _ := newTestRegistry(t, inner, nil, Options{})
+	go func() { _, _ = r.Employer(gate.WithBackground(context.Background()), testNIB) }()
+	<-inner.started
+	go func() { _, _ = r.Employer(context.Background(), testNIB) }()
+	select {
+	case <-inner.started:
+	case <-time.After(10 * time.Second): // a guard against hanging, not a speed assertion
+		t.Fatal("the live lookup joined the background one instead of calling BPJS")
+	}
+	release()
+	r.wait()
+}

@@ -56,7 +56,7 @@ func serve[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 // still fills the cache.
 func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], gate.Source, error) {
 	leader := false // set only by the caller whose function runs
-	ch := r.flights.DoChan(k.prefix+key, func() (any, error) {
+	ch := r.flights.DoChan(flightKey(ctx, k, key), func() (any, error) {
 		leader = true
 		return fetch(ctx, r, k, key, false)
 	})
@@ -80,6 +80,17 @@ func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entr
 	}
 }
 
+// flightKey is the coalescing key of a lookup. Background lookups coalesce
+// among themselves only: a webhook must not wait on a call that waits for
+// the rate limit's headroom. A live and a background lookup of one key at
+// once may thus make two calls.
+func flightKey[V any](ctx context.Context, k *kind[V], key string) string {
+	if gate.IsBackground(ctx) {
+		return "background:" + k.prefix + key
+	}
+	return k.prefix + key
+}
+
 // refresh starts the background refresh of key unless one is under way.
 func refresh[V any](ctx context.Context, r *Registry, k *kind[V], key string) {
 	if _, busy := k.refreshing.LoadOrStore(key, struct{}{}); busy {
@@ -90,7 +101,7 @@ func refresh[V any](ctx context.Context, r *Registry, k *kind[V], key string) {
 	go func() {
 		defer r.bg.Done()
 		defer k.refreshing.Delete(key)
-		<-r.flights.DoChan(k.prefix+key, func() (any, error) {
+		<-r.flights.DoChan(flightKey(ctx, k, key), func() (any, error) {
 			return fetch(detached, r, k, key, true)
 		})
 	}()

@@ -148,9 +148,11 @@ func (r *Registry) InvalidateEmployer(ctx context.Context, nib string, niks ...s
 	r.epoch.Add(1)
 	r.employers.local.Remove(nib)
 	r.flights.Forget(r.employers.prefix + nib)
+	r.flights.Forget("background:" + r.employers.prefix + nib)
 	for _, nik := range niks {
 		r.participants.local.Remove(nik)
 		r.flights.Forget(r.participants.prefix + nik)
+		r.flights.Forget("background:" + r.participants.prefix + nik)
 	}
 	if r.shared == nil {
 		return nil
