@@ -40,6 +40,12 @@ type Config struct {
 	Addr        string // JKNGATE_ADDR: listen address
 	DatabaseURL string // JKNGATE_DATABASE_URL: postgres(ql):// URL, or a SQLite file path
 	RedisURL    string // JKNGATE_REDIS_URL: empty means in-process cache only
+	// CacheKey is JKNGATE_CACHE_KEY: base64 of CacheKeyBytes bytes that key
+	// the hash of NIKs in Redis keys and seal the values; required with
+	// RedisURL by serve. CachePreviousKeys is JKNGATE_CACHE_PREVIOUS_KEYS:
+	// comma-separated keys still accepted for reads during a rotation.
+	CacheKey          string
+	CachePreviousKeys string
 
 	BPJSURL         string // JKNGATE_BPJS_URL: VClaim base URL (participant lookups)
 	BPJSEmployerURL string // JKNGATE_BPJS_EMPLOYER_URL: employer data-sharing base URL

@@ -40,6 +40,8 @@ var settings = []setting{
 	{"addr", false, showPlain, func(c *Config) any { return &c.Addr }},
 	{"database_url", true, showURL, func(c *Config) any { return &c.DatabaseURL }},
 	{"redis_url", true, showURL, func(c *Config) any { return &c.RedisURL }},
+	{"cache_key", true, showSecret, func(c *Config) any { return &c.CacheKey }},
+	{"cache_previous_keys", true, showSecret, func(c *Config) any { return &c.CachePreviousKeys }},
 	{"bpjs_url", false, showURL, func(c *Config) any { return &c.BPJSURL }},
 	{"bpjs_employer_url", false, showURL, func(c *Config) any { return &c.BPJSEmployerURL }},
 	{"bpjs_cons_id", true, showPlain, func(c *Config) any { return &c.BPJSConsID }},

@@ -125,12 +125,14 @@ func TestLoadWebhookClients(t *testing.T) {
 func TestLoadSecretFiles(t *testing.T) {
 	const secret = "s3cr3t-value-from-a-file"
 	fields := map[string]func(Config) string{
-		"JKNGATE_BPJS_CONS_ID":     func(c Config) string { return c.BPJSConsID },
-		"JKNGATE_BPJS_SECRET":      func(c Config) string { return c.BPJSSecret },
-		"JKNGATE_BPJS_USER_KEY":    func(c Config) string { return c.BPJSUserKey },
-		"JKNGATE_JWT_HS256_SECRET": func(c Config) string { return c.JWTHS256Secret },
-		"JKNGATE_DATABASE_URL":     func(c Config) string { return c.DatabaseURL },
-		"JKNGATE_REDIS_URL":        func(c Config) string { return c.RedisURL },
+		"JKNGATE_BPJS_CONS_ID":        func(c Config) string { return c.BPJSConsID },
+		"JKNGATE_BPJS_SECRET":         func(c Config) string { return c.BPJSSecret },
+		"JKNGATE_BPJS_USER_KEY":       func(c Config) string { return c.BPJSUserKey },
+		"JKNGATE_JWT_HS256_SECRET":    func(c Config) string { return c.JWTHS256Secret },
+		"JKNGATE_DATABASE_URL":        func(c Config) string { return c.DatabaseURL },
+		"JKNGATE_REDIS_URL":           func(c Config) string { return c.RedisURL },
+		"JKNGATE_CACHE_KEY":           func(c Config) string { return c.CacheKey },
+		"JKNGATE_CACHE_PREVIOUS_KEYS": func(c Config) string { return c.CachePreviousKeys },
 		"JKNGATE_WEBHOOK_CLIENTS": func(c Config) string {
 			if len(c.WebhookClients) != 1 {
 				return ""

@@ -50,6 +50,9 @@ func (c Config) Validate(mode string) error {
 			add("redis_url", "%s", msg)
 		}
 	}
+	for _, msg := range c.checkCacheKeys(mode) {
+		add(msg.key, "%s", msg.v)
+	}
 
 	if c.BPJSURL == "" && serve {
 		add("bpjs_url", "required by serve")

@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// testCacheKey is 32 bytes of base64, test only.
+const testCacheKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
 // validServe returns a configuration that passes Validate("serve").
 func validServe(t *testing.T) Config {
 	t.Helper()
@@ -15,6 +18,7 @@ func validServe(t *testing.T) Config {
 	c.BPJSConsID, c.BPJSSecret, c.BPJSUserKey = "1234", "bpjs-secret", "bpjs-user-key"
 	c.WebhookClients = []WebhookClient{{ID: "oss.prod-1_a", Secrets: []string{whsec('a', 24), whsec('b', 16)}}}
 	c.RedisURL = "rediss://:pw@redis.example:6380/0"
+	c.CacheKey = testCacheKey
 	c.DatabaseURL = "postgres://jk:pw@db.example/jk?sslmode=require"
 	c.JWTPublicKeysFile = writeFile(t, "keys.pem", "-----BEGIN PUBLIC KEY-----\n")
 	c.JWTJWKSURL = "https://idp.example/.well-known/jwks.json"
@@ -65,6 +69,11 @@ func TestValidateMessages(t *testing.T) {
 			"JKNGATE_DATABASE_URL: looks like a key=value PostgreSQL DSN; use a postgres:// URL (anything else is taken as a SQLite file path)"},
 		{"redis scheme", "serve", func(c *Config) { c.RedisURL = "http://:" + leak + "@redis" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss, unix, redis+sentinel, rediss+sentinel, redis+cluster or rediss+cluster, not "http"`},
 		{"redis no scheme", "serve", func(c *Config) { c.RedisURL = "localhost:6379" }, `JKNGATE_REDIS_URL: scheme must be redis, rediss, unix, redis+sentinel, rediss+sentinel, redis+cluster or rediss+cluster, not "localhost"`},
+		{"cache key required with redis", "serve", func(c *Config) { c.CacheKey = "" }, "JKNGATE_CACHE_KEY: required with JKNGATE_REDIS_URL: it keys and encrypts what the cache holds in Redis"},
+		{"cache key too short", "serve", func(c *Config) { c.CacheKey = "c2hvcnQ=" }, "JKNGATE_CACHE_KEY: must decode to 32 bytes, not 5 (try: openssl rand -base64 32)"},
+		{"cache key not base64", "serve", func(c *Config) { c.CacheKey = leak + "!" }, "JKNGATE_CACHE_KEY: must be base64 (try: openssl rand -base64 32)"},
+		{"previous cache key bad", "serve", func(c *Config) { c.CachePreviousKeys = testCacheKey + "," + leak + "!" }, "JKNGATE_CACHE_PREVIOUS_KEYS: key 2 must be base64 (try: openssl rand -base64 32)"},
+		{"previous cache keys without a current one", "demo", func(c *Config) { c.CacheKey = ""; c.CachePreviousKeys = testCacheKey }, "JKNGATE_CACHE_PREVIOUS_KEYS: needs JKNGATE_CACHE_KEY as the current key"},
 		{"redis unix without path", "serve", func(c *Config) { c.RedisURL = "unix://" }, "JKNGATE_REDIS_URL: must name a socket path, like unix:///run/redis.sock"},
 		{"bpjs url scheme", "serve", func(c *Config) { c.BPJSURL = "ftp://bpjs" }, `JKNGATE_BPJS_URL: scheme must be http or https, not "ftp"`},
 		{"bpjs url relative", "serve", func(c *Config) { c.BPJSURL = "/vclaim" }, "JKNGATE_BPJS_URL: must be an absolute URL with scheme http or https"},

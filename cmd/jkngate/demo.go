@@ -57,6 +57,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err != nil {
 		return err
 	}
+	if cfg.RedisURL != "" && cfg.CacheKey == "" {
+		// A key for this run only: what the demo cached is unreadable after.
+		key := make([]byte, config.CacheKeyBytes)
+		_, _ = rand.Read(key)
+		cfg.CacheKey = base64.StdEncoding.EncodeToString(key)
+	}
 	cfg.WebhookClients = []config.WebhookClient{{ID: demoClientID, Secrets: []string{secret.Encode()}}}
 	logger := newLogger(cfg, stderr)
 

@@ -22,6 +22,8 @@ import (
 
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" // 24 bytes, test only
 
+const testCacheKey = "Pq0xV3m2k9ZcT8rW1yHnB4sLd6fJg7uAe5iOo2pQr3s=" // 32 bytes, test only
+
 // gateUnderTest is a jkngate serve process started with run on port 0.
 type gateUnderTest struct {
 	base   string

@@ -76,7 +76,7 @@ func replicaEnv(t *testing.T, extra ...string) []string {
 	q.Set("search_path", schema)
 	pgu.RawQuery = q.Encode()
 	return append([]string{"JKNGATE_DATABASE_URL", pgu.String(), "JKNGATE_REDIS_URL", rd,
-		"JKNGATE_REDIS_PREFIX", "test:" + schema + ":"}, extra...)
+		"JKNGATE_REDIS_PREFIX", "test:" + schema + ":", "JKNGATE_CACHE_KEY", testCacheKey}, extra...)
 }
 
 func newSim(t *testing.T) (*bpjssim.Server, string) {

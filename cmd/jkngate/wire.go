@@ -82,6 +82,10 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 			c.close()
 			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
 		}
+		if opts.Keys, err = cacheKeys(cfg); err != nil {
+			c.close()
+			return nil, err
+		}
 		opts.Shared = redis.NewTier(c.redis, cfg.RedisPrefix+"cache:")
 		opts.BreakerStore = redis.NewBreakerStore(c.redis, cfg.RedisPrefix+"breaker:")
 	}
@@ -98,6 +102,22 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		WhatIfLimits: gate.WhatIfLimits{PerMinute: cfg.WhatIfPerMinute, Burst: cfg.WhatIfBurst,
 			NIKsPerMinute: cfg.WhatIfNIKsPerMinute}}
 	return c, nil
+}
+
+// cacheKeys decodes JKNGATE_CACHE_KEY and JKNGATE_CACHE_PREVIOUS_KEYS.
+func cacheKeys(cfg config.Config) (*cache.Keys, error) {
+	current, previous, err := cfg.CacheKeys()
+	if err != nil {
+		return nil, err
+	}
+	if current == nil {
+		return nil, fmt.Errorf("JKNGATE_CACHE_KEY: required with JKNGATE_REDIS_URL")
+	}
+	keys, err := cache.NewKeys(current, previous...)
+	if err != nil {
+		return nil, fmt.Errorf("JKNGATE_CACHE_KEY: %w", err)
+	}
+	return keys, nil
 }
 
 // background starts the workers that run beside the API: callback delivery,
@@ -137,7 +157,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
-		c.gate.RunRechecks(ctx, c.stores, time.Minute)
+		c.runRechecks(ctx, c.stores)
 	}()
 	go func() {
 		defer wg.Done()

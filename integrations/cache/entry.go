@@ -16,16 +16,17 @@ type entry[V any] struct {
 	Value     V
 }
 
-// formatV1 is the leading byte of every shared-tier value. Readers treat any
+// formatV2 is the leading byte of every shared-tier value. Readers treat any
 // other leading byte as a miss, so replicas of different versions can share a
-// tier during a rolling deploy. Readers ignore trailing bytes, so a field may
-// be appended without a new version; a changed meaning needs one.
+// tier during a rolling deploy. Version 1 held plain text, NIK and name
+// included; version 2 is sealed (see Keys) and holds only what a decision
+// needs. Readers ignore trailing bytes of the plain text, so a field may be
+// appended without a new version; a changed meaning needs one.
 //
-// Layout after the version byte: FetchedAt as a varint of Unix nanoseconds, a
-// flags byte (bit 0: Found), then, when Found, the value's fields in
-// declaration order: strings as a uvarint length and bytes, integers as
-// varints.
-const formatV1 byte = 1
+// Plain-text layout: FetchedAt as a varint of Unix nanoseconds, a flags byte
+// (bit 0: Found), then, when Found, the value's fields in declaration order:
+// strings as a uvarint length and bytes, integers as varints.
+const formatV2 byte = 2
 
 const flagFound byte = 1
 
@@ -36,7 +37,6 @@ var errCorrupt = errors.New("cache: malformed shared-tier value")
 var errUnknownVersion = errors.New("cache: unknown shared-tier format version")
 
 func appendHeader(b []byte, fetchedAt time.Time, found bool) []byte {
-	b = append(b, formatV1)
 	b = binary.AppendVarint(b, fetchedAt.UnixNano())
 	var flags byte
 	if found {
@@ -67,16 +67,36 @@ func encodeEmployer(e entry[gate.Employer]) []byte {
 	return appendString(b, v.DataDate)
 }
 
-func encodeParticipant(e entry[gate.Participant]) []byte {
-	b := appendHeader(make([]byte, 0, 96), e.FetchedAt, e.Found)
+func encodeParticipant(e entry[participantFacts]) []byte {
+	b := appendHeader(make([]byte, 0, 64), e.FetchedAt, e.Found)
 	if !e.Found {
 		return b
 	}
 	v := e.Value
-	for _, s := range []string{v.NIK, v.CardNumber, v.Name, v.Status, v.StatusText, v.Segment, v.SegmentText} {
+	for _, s := range []string{v.Status, v.StatusText, v.Segment, v.SegmentText} {
 		b = appendString(b, s)
 	}
 	return b
+}
+
+// participantFacts is all that either tier keeps of a participant: what a
+// decision reads (status and segment, with BPJS's texts for them). The NIK,
+// card number, name and birth date are never cached: a cache is a copy of
+// personal data that nobody audits.
+type participantFacts struct {
+	Status      string // statusPeserta.kode
+	StatusText  string
+	Segment     string // jenisPeserta.kode
+	SegmentText string
+}
+
+func factsOf(p gate.Participant) participantFacts {
+	return participantFacts{Status: p.Status, StatusText: p.StatusText, Segment: p.Segment, SegmentText: p.SegmentText}
+}
+
+// participant gives the facts back as a gate.Participant for nik.
+func (f participantFacts) participant(nik string) gate.Participant {
+	return gate.Participant{NIK: nik, Status: f.Status, StatusText: f.StatusText, Segment: f.Segment, SegmentText: f.SegmentText}
 }
 
 // reader decodes a value; the first failure sticks in err so that callers
@@ -115,17 +135,8 @@ func (r *reader) string() string {
 	return s
 }
 
-// header reads the version byte, FetchedAt and the flags.
+// header reads FetchedAt and the flags.
 func (r *reader) header() (time.Time, bool) {
-	if len(r.b) == 0 {
-		r.err = errCorrupt
-		return time.Time{}, false
-	}
-	if r.b[0] != formatV1 {
-		r.err = errUnknownVersion
-		return time.Time{}, false
-	}
-	r.b = r.b[1:]
 	at := time.Unix(0, r.varint()).UTC()
 	if r.err != nil || len(r.b) == 0 {
 		r.err = errCorrupt
@@ -136,8 +147,8 @@ func (r *reader) header() (time.Time, bool) {
 	return at, flags&flagFound != 0
 }
 
-// decodeEmployer returns errUnknownVersion or errCorrupt for values it
-// cannot use; both are misses to the caller.
+// decodeEmployer decodes the plain text of an employer entry; it returns
+// errCorrupt when it cannot.
 func decodeEmployer(b []byte) (entry[gate.Employer], error) {
 	r := reader{b: b}
 	var e entry[gate.Employer]
@@ -154,13 +165,12 @@ func decodeEmployer(b []byte) (entry[gate.Employer], error) {
 }
 
 // decodeParticipant is decodeEmployer for participants.
-func decodeParticipant(b []byte) (entry[gate.Participant], error) {
+func decodeParticipant(b []byte) (entry[participantFacts], error) {
 	r := reader{b: b}
-	var e entry[gate.Participant]
+	var e entry[participantFacts]
 	e.FetchedAt, e.Found = r.header()
 	if e.Found {
 		v := &e.Value
-		v.NIK, v.CardNumber, v.Name = r.string(), r.string(), r.string()
 		v.Status, v.StatusText = r.string(), r.string()
 		v.Segment, v.SegmentText = r.string(), r.string()
 	}

@@ -19,11 +19,7 @@ func TestEntryEncodingRoundTrips(t *testing.T) {
 		{FetchedAt: at},
 	}
 	for _, e := range emps {
-		b := encodeEmployer(e)
-		if b[0] != formatV1 {
-			t.Fatalf("leading byte = %d, want the format version %d", b[0], formatV1)
-		}
-		got, err := decodeEmployer(b)
+		got, err := decodeEmployer(encodeEmployer(e))
 		if err != nil {
 			t.Fatalf("decode: %v", err)
 		}
@@ -31,7 +27,7 @@ func TestEntryEncodingRoundTrips(t *testing.T) {
 			t.Errorf("employer round trip (-want +got):\n%s", diff)
 		}
 	}
-	p := entry[gate.Participant]{FetchedAt: at, Found: true, Value: testParticipant(testNIK)}
+	p := entry[participantFacts]{FetchedAt: at, Found: true, Value: factsOf(testParticipant(testNIK))}
 	got, err := decodeParticipant(encodeParticipant(p))
 	if err != nil {
 		t.Fatalf("decode: %v", err)
@@ -42,17 +38,15 @@ func TestEntryEncodingRoundTrips(t *testing.T) {
 }
 
 func TestDecodeRejectsWhatItCannotRead(t *testing.T) {
-	good := encodeParticipant(entry[gate.Participant]{FetchedAt: time.Now(), Found: true, Value: testParticipant(testNIK)})
+	good := encodeParticipant(entry[participantFacts]{FetchedAt: time.Now(), Found: true, Value: factsOf(testParticipant(testNIK))})
 	tests := []struct {
 		name string
 		val  []byte
 		want error
 	}{
 		{"empty", nil, errCorrupt},
-		{"future version", append([]byte{2}, good[1:]...), errUnknownVersion},
-		{"old JSON without a version byte", []byte(`{"nik":"x"}`), errUnknownVersion},
 		{"truncated", good[:len(good)-3], errCorrupt},
-		{"header only", good[:1], errCorrupt},
+		{"time only", good[:len(good)-20], errCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,12 +64,20 @@ func TestUnknownVersionInSharedTierIsAMiss(t *testing.T) {
 		wantDecode float64 // jkngate_redis_errors_total{op="decode"}
 	}{
 		{"newer version", append([]byte{0x7f}, "whatever a newer replica writes"...), 0},
-		{"corrupt current version", []byte{formatV1, 0xff}, 1},
+		{"version 1 plain text", append([]byte{1, 0x80, 0x01, 1}, testNIK+"CONTOH PESERTA"...), 0},
+		{"sealed with an unknown key", append([]byte{formatV2, 0xff}, make([]byte, 40)...), 0},
+		{"tampered current version", nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tier := newMapTier()
-			_ = tier.Set(context.Background(), "participant:"+testNIK, tt.val, time.Hour)
+			name := sharedName(t, "participant", testNIK)
+			if tt.val == nil {
+				e := entry[participantFacts]{FetchedAt: time.Now(), Found: true, Value: participantFacts{Status: "0"}}
+				tt.val = testKeys(t).seal(name, encodeParticipant(e))
+				tt.val[len(tt.val)-1] ^= 1
+			}
+			_ = tier.Set(context.Background(), name, tt.val, time.Hour)
 			inner := &fakeInner{}
 			r, reg := newTestRegistry(t, inner, newClock(), Options{Shared: tier})
 			got, err := r.Participant(context.Background(), testNIK)
@@ -88,7 +90,7 @@ func TestUnknownVersionInSharedTierIsAMiss(t *testing.T) {
 			if v := metricValue(t, reg, "jkngate_redis_errors_total", "op", opDecode); v != tt.wantDecode {
 				t.Fatalf("decode errors = %v, want %v", v, tt.wantDecode)
 			}
-			if b, _, _ := tier.Get(context.Background(), "participant:"+testNIK); b[0] != formatV1 {
+			if b, _, _ := tier.Get(context.Background(), name); b[0] != formatV2 {
 				t.Fatalf("the shared tier was not overwritten with the current format")
 			}
 		})

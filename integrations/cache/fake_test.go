@@ -144,12 +144,33 @@ func newTestRegistry(t testing.TB, inner gate.Registry, clk *clock, opts Options
 	if clk != nil {
 		opts.Now = clk.Now
 	}
+	if opts.Shared != nil && opts.Keys == nil {
+		opts.Keys = testKeys(t)
+	}
 	r, err := New(inner, opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(r.wait)
 	return r, reg
+}
+
+// testKey is a fixed cache key, so that tests can name shared-tier entries.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+func testKeys(t testing.TB, previous ...[]byte) *Keys {
+	t.Helper()
+	k, err := NewKeys(testKey, previous...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// sharedName is the shared-tier name of an entry under testKey.
+func sharedName(t testing.TB, kind, id string) string {
+	t.Helper()
+	return testKeys(t).Name(kind, id)
 }
 
 // metricValue returns the value of the counter or gauge name with exactly

@@ -56,7 +56,7 @@ func serve[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 // still fills the cache.
 func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], gate.Source, error) {
 	leader := false // set only by the caller whose function runs
-	ch := r.flights.DoChan(k.prefix+key, func() (any, error) {
+	ch := r.flights.DoChan(flightKey(ctx, k, key), func() (any, error) {
 		leader = true
 		return fetch(ctx, r, k, key, false)
 	})
@@ -80,6 +80,17 @@ func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entr
 	}
 }
 
+// flightKey is the coalescing key of a lookup. Background lookups coalesce
+// among themselves only: a webhook must not wait on a call that waits for
+// the rate limit's headroom. A live and a background lookup of one key at
+// once may thus make two calls.
+func flightKey[V any](ctx context.Context, k *kind[V], key string) string {
+	if gate.IsBackground(ctx) {
+		return "background:" + k.prefix + key
+	}
+	return k.prefix + key
+}
+
 // refresh starts the background refresh of key unless one is under way.
 func refresh[V any](ctx context.Context, r *Registry, k *kind[V], key string) {
 	if _, busy := k.refreshing.LoadOrStore(key, struct{}{}); busy {
@@ -90,7 +101,7 @@ func refresh[V any](ctx context.Context, r *Registry, k *kind[V], key string) {
 	go func() {
 		defer r.bg.Done()
 		defer k.refreshing.Delete(key)
-		<-r.flights.DoChan(k.prefix+key, func() (any, error) {
+		<-r.flights.DoChan(flightKey(ctx, k, key), func() (any, error) {
 			return fetch(detached, r, k, key, true)
 		})
 	}()
@@ -131,7 +142,8 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 		return fetched[V]{}, gate.Errorf(gate.KindUnavailable, "bpjs_circuit_open",
 			"BPJS %s lookups are paused after repeated failures: %w", k.name, err)
 	}
-	if err := r.limit.acquire(deadline); err != nil {
+	background := gate.IsBackground(ctx)
+	if err := r.limit.acquire(deadline, background); err != nil {
 		done(errNotAttempted) // says nothing of BPJS's health
 		r.countRefused(k.name, err)
 		return fetched[V]{}, err
@@ -142,7 +154,7 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 	timedOut := errors.Is(cctx.Err(), context.DeadlineExceeded)
 	cancel()
 	done(err)
-	r.limit.release()
+	r.limit.release(background)
 	k.duration.Observe(time.Since(start).Seconds())
 
 	if err != nil {
@@ -222,23 +234,33 @@ func store[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 	if ttl -= r.opts.Now().Sub(e.FetchedAt); ttl <= 0 {
 		return
 	}
-	r.tierSet(ctx, k.prefix+key, k.encode(e), ttl)
+	name := r.opts.Keys.Name(k.name, key)
+	r.tierSet(ctx, name, r.opts.Keys.seal(name, k.encode(e)), ttl)
 }
 
-// sharedGet reads and decodes key from the shared tier. A value of another
-// format version is a silent miss (a rolling deploy); a malformed one is a
-// counted miss.
+// sharedGet reads, opens and decodes key from the shared tier, under its
+// name for the current key and then for each previous one. A value of
+// another format version or sealed with a key this replica does not hold is
+// a silent miss (a rolling deploy, a key rotation); a malformed or tampered
+// one is a counted miss.
 func sharedGet[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], bool) {
-	b, ok := r.tierGet(ctx, k.prefix+key)
-	if !ok {
-		return entry[V]{}, false
-	}
-	e, err := k.decode(b)
-	if err != nil {
-		if !errors.Is(err, errUnknownVersion) {
-			r.tierFailed(ctx, opDecode, err)
+	for _, name := range r.opts.Keys.names(k.name, key) {
+		b, ok := r.tierGet(ctx, name)
+		if !ok {
+			continue
 		}
-		return entry[V]{}, false
+		plain, err := r.opts.Keys.open(name, b)
+		var e entry[V]
+		if err == nil {
+			e, err = k.decode(plain)
+		}
+		if err != nil {
+			if !errors.Is(err, errUnknownVersion) && !errors.Is(err, errUnknownKey) {
+				r.tierFailed(ctx, opDecode, err)
+			}
+			return entry[V]{}, false
+		}
+		return e, true
 	}
-	return e, true
+	return entry[V]{}, false
 }

@@ -21,6 +21,9 @@ type Options struct {
 	// Shared is the tier shared between replicas (Redis); nil keeps the
 	// cache in this process only.
 	Shared Tier
+	// Keys names and seals the shared tier's entries; required with
+	// Shared, so that no NIK, and no cached fact in plain text, reaches it.
+	Keys *Keys
 	// TierTimeout bounds every shared-tier operation, so that a sick shared
 	// tier slows a lookup by at most this much. Default 300ms.
 	TierTimeout time.Duration
@@ -120,6 +123,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, gate.Errorf(gate.KindInvalid, "invalid_cache_options", "%s %s", field, fmt.Sprintf(format, args...))
 	}
 	switch {
+	case o.Shared != nil && o.Keys == nil:
+		return bad("Keys", "are required with a shared tier")
 	case o.LocalSize < 0:
 		return bad("LocalSize", "must be positive")
 	case o.TierTimeout < 0, o.Fresh < 0, o.Negative < 0, o.MaxDataAge < 0, o.CallTimeout < 0,

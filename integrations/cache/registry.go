@@ -46,13 +46,13 @@ type Registry struct {
 	epoch atomic.Uint64
 
 	employers    *kind[gate.Employer]
-	participants *kind[gate.Participant]
+	participants *kind[participantFacts]
 }
 
 // kind is what differs between employer and participant lookups.
 type kind[V any] struct {
-	name       string // label value and breaker name
-	prefix     string // shared-tier and coalescing key prefix
+	name       string // label value, breaker name and shared-tier name prefix
+	prefix     string // coalescing key prefix
 	local      *lru.Cache[string, entry[V]]
 	call       func(ctx context.Context, key string) (V, bool, time.Time, error)
 	encode     func(entry[V]) []byte
@@ -90,9 +90,9 @@ func New(inner gate.Registry, opts Options) (*Registry, error) {
 			return l.Employer, l.Found, l.Fetch.AsOf, err
 		})
 	r.participants = newKind(r, "participant", encodeParticipant, decodeParticipant,
-		func(ctx context.Context, nik string) (gate.Participant, bool, time.Time, error) {
+		func(ctx context.Context, nik string) (participantFacts, bool, time.Time, error) {
 			l, err := inner.Participant(ctx, nik)
-			return l.Participant, l.Found, l.Fetch.AsOf, err
+			return factsOf(l.Participant), l.Found, l.Fetch.AsOf, err
 		})
 	return r, nil
 }
@@ -126,13 +126,16 @@ func (r *Registry) Employer(ctx context.Context, nib string) (gate.EmployerLooku
 }
 
 // Participant looks a participant up by NIK, like Employer, with the same
-// errors.
+// errors. The answer carries the NIK, status and segment (with their texts)
+// only: card number, name and birth date are dropped at once, from live
+// answers too, so that a cached and a live answer look alike.
 func (r *Registry) Participant(ctx context.Context, nik string) (gate.ParticipantLookup, error) {
 	e, src, err := lookup(ctx, r, r.participants, nik)
 	if err != nil {
 		return gate.ParticipantLookup{}, err
 	}
-	return gate.ParticipantLookup{Found: e.Found, Participant: e.Value, Fetch: gate.Fetch{Source: src, AsOf: e.FetchedAt}}, nil
+	return gate.ParticipantLookup{Found: e.Found, Participant: e.Value.participant(nik),
+		Fetch: gate.Fetch{Source: src, AsOf: e.FetchedAt}}, nil
 }
 
 // InvalidateEmployer drops the cached employer under nib and the cached
@@ -143,18 +146,21 @@ func (r *Registry) Participant(ctx context.Context, nik string) (gate.Participan
 // keys: other replicas may then serve the old data until it goes stale.
 func (r *Registry) InvalidateEmployer(ctx context.Context, nib string, niks ...string) error {
 	r.epoch.Add(1)
-	keys := make([]string, 0, 1+len(niks))
-	keys = append(keys, r.employers.prefix+nib)
 	r.employers.local.Remove(nib)
+	r.flights.Forget(r.employers.prefix + nib)
+	r.flights.Forget("background:" + r.employers.prefix + nib)
 	for _, nik := range niks {
-		keys = append(keys, r.participants.prefix+nik)
 		r.participants.local.Remove(nik)
-	}
-	for _, k := range keys {
-		r.flights.Forget(k)
+		r.flights.Forget(r.participants.prefix + nik)
+		r.flights.Forget("background:" + r.participants.prefix + nik)
 	}
 	if r.shared == nil {
 		return nil
+	}
+	// Under every key: an entry sealed before a rotation is still read.
+	keys := r.opts.Keys.names(r.employers.name, nib)
+	for _, nik := range niks {
+		keys = append(keys, r.opts.Keys.names(r.participants.name, nik)...)
 	}
 	tctx, cancel := context.WithTimeout(ctx, r.opts.TierTimeout)
 	defer cancel()

@@ -163,7 +163,7 @@ func TestInvalidateEmployerDropsBothTiers(t *testing.T) {
 	if err := r.InvalidateEmployer(ctx, testNIB, testNIK); err != nil {
 		t.Fatalf("InvalidateEmployer: %v", err)
 	}
-	for _, key := range []string{"employer:" + testNIB, "participant:" + testNIK} {
+	for _, key := range []string{sharedName(t, "employer", testNIB), sharedName(t, "participant", testNIK)} {
 		if _, ok, _ := tier.Get(ctx, key); ok {
 			t.Errorf("shared tier still holds %s", key)
 		}

@@ -87,10 +87,16 @@ func (f *countingInner) Participant(_ context.Context, nik string) (gate.Partici
 		Segment: "13"}, Fetch: gate.Fetch{Source: gate.SourceLive}}, nil
 }
 
+// testKeys seals the shared tier in tests.
+var testKeys, _ = cache.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+
 func newRegistry(t testing.TB, inner gate.Registry, opts cache.Options) (*cache.Registry, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	opts.Metrics = reg
+	if opts.Shared != nil && opts.Keys == nil {
+		opts.Keys = testKeys
+	}
 	r, err := cache.New(inner, opts)
 	if err != nil {
 		t.Fatalf("cache.New: %v", err)

@@ -73,7 +73,7 @@ func TestRedisHitFillsProcessTierAndIsShared(t *testing.T) {
 
 	// The hit filled the second instance's process tier: it answers with
 	// the shared entry gone.
-	if err := client.Del(ctx, prefix+"employer:"+testNIB).Err(); err != nil {
+	if err := client.Del(ctx, prefix+testKeys.Name("employer", testNIB)).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := b.Employer(ctx, testNIB); err != nil || got.Fetch.Source != gate.SourceCache || innerB.employerCalls.Load() != 0 {
@@ -84,7 +84,7 @@ func TestRedisHitFillsProcessTierAndIsShared(t *testing.T) {
 func TestUnknownVersionInRedisIsAMiss(t *testing.T) {
 	client, prefix := testRedis(t)
 	ctx := context.Background()
-	if err := client.Set(ctx, prefix+"participant:"+testNIK, []byte{0x7f, 'n', 'e', 'w'}, time.Minute).Err(); err != nil {
+	if err := client.Set(ctx, prefix+testKeys.Name("participant", testNIK), []byte{0x7f, 'n', 'e', 'w'}, time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
 	inner := &countingInner{}

@@ -3,7 +3,8 @@
 // (jkngate_store_operation_duration_seconds{op}) and counts its errors by
 // gate error kind (jkngate_store_errors_total{op,kind}), and, when the store
 // can count its outbox, a gauge reports the callbacks waiting for delivery
-// at scrape time (jkngate_callback_outbox_pending).
+// at scrape time (jkngate_callback_outbox_pending), and when it can count its
+// due rechecks, another reports them (jkngate_recheck_backlog).
 package storemetrics
 
 import (
@@ -31,12 +32,22 @@ type PendingCounter interface {
 	PendingCallbacks(ctx context.Context) (int, error)
 }
 
+// RecheckCounter is implemented by stores that can count the rechecks due
+// at a time (the SQLite and PostgreSQL stores).
+type RecheckCounter interface {
+	DueRechecks(ctx context.Context, now time.Time) (int, error)
+}
+
 // ScrapeTimeout bounds the count of pending callbacks made at scrape time,
 // so that a slow store slows a scrape by at most this much.
 const ScrapeTimeout = time.Second
 
-// opPending is the op label of PendingCallbacks.
-const opPending = "pending_callbacks"
+// opPending and opDueRechecks are the op labels of PendingCallbacks and
+// DueRechecks.
+const (
+	opPending     = "pending_callbacks"
+	opDueRechecks = "due_rechecks"
+)
 
 var _ Store = (*Instrumented)(nil)
 
@@ -69,16 +80,23 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 	if reg == nil {
 		return s, nil
 	}
-	var errDuration, errErrors, errPending error
+	var errDuration, errErrors, errPending, errBacklog error
 	s.duration, errDuration = promreg.Register(reg, s.duration)
 	s.errors, errErrors = promreg.Register(reg, s.errors)
 	if pc, ok := next.(PendingCounter); ok {
-		_, errPending = promreg.Register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks,
+		_, errPending = promreg.Register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks, op: opPending,
 			desc: prometheus.NewDesc("jkngate_callback_outbox_pending",
 				"Callbacks waiting for delivery (pending, including those being retried), counted at scrape time.",
 				nil, nil)})
 	}
-	if err := cmp.Or(errDuration, errErrors, errPending); err != nil {
+	if rc, ok := next.(RecheckCounter); ok {
+		count := func(ctx context.Context) (int, error) { return rc.DueRechecks(ctx, time.Now()) }
+		_, errBacklog = promreg.Register(reg, &pendingCollector{store: s, count: count, op: opDueRechecks,
+			desc: prometheus.NewDesc("jkngate_recheck_backlog",
+				"Rechecks of REGISTRY_UNAVAILABLE decisions that are due (being worked or waiting for a turn), counted at scrape time.",
+				nil, nil)})
+	}
+	if err := cmp.Or(errDuration, errErrors, errPending, errBacklog); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -92,12 +110,14 @@ func (s *Instrumented) observe(op string, start time.Time, err error) {
 	}
 }
 
-// pendingCollector reports the outbox depth. It counts at scrape time, within
+// pendingCollector reports a count (the outbox depth, the recheck backlog).
+// It counts at scrape time, within
 // ScrapeTimeout; when the count fails the gauge is left out of that scrape
 // (and the error counted), rather than failing the whole scrape.
 type pendingCollector struct {
 	store *Instrumented
 	count func(context.Context) (int, error)
+	op    string // the op label of count's duration and errors
 	desc  *prometheus.Desc
 }
 
@@ -110,7 +130,7 @@ func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	start := time.Now()
 	n, err := c.count(ctx)
-	c.store.observe(opPending, start, err)
+	c.store.observe(c.op, start, err)
 	if err != nil {
 		return
 	}

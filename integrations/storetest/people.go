@@ -46,6 +46,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"FinishCallback", testFinishCallback},
 		{"Rechecks", testRechecks},
 		{"ConcurrentClaimRechecks", testConcurrentClaimRechecks},
+		{"DueRechecks", testDueRechecks},
 		{"Audit", testAudit},
 		{"AuditLimit", testAuditLimit},
 	}
