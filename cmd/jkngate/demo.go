@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -32,16 +31,19 @@ const demoClientID = "demo-licensing"
 // in the same process. It sends sample applications, prints their decisions,
 // and serves until ctx ends.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", "", `Runs the gate with everything embedded: SQLite in a temporary folder,
+the in-process cache, and the BPJS simulator in the same process. It sends
+sample applications, prints their decisions, tokens for the people's API
+and ready curl lines, and serves until interrupted (Ctrl-C).`)
 	addr := fs.String("addr", "", "listen address (default JKNGATE_ADDR or :8080)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, 0); err != nil {
 		return err
 	}
 	cfg, policy, err := loadConfig(getenv, config.ModeDemo)
 	if err != nil {
 		return err
 	}
+	printUnknownVariables(stderr)
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
