@@ -17,7 +17,7 @@ func TestUnknownVariablesNameTheClosestKnownOne(t *testing.T) {
 		"JKNGATE_DATABASE_URL=jkngate.db",
 		"JKNGATE_BPJS_SECRET_FILE=/run/secrets/bpjs",
 		"JKNGATE_REDIS_URLS=redis://secret-in-value@h",
-		"JKNGATE_CACHE_KEY=whatever",           // published; read by newer builds
+		"JKNGATE_CACHE_KEY=whatever",          // published; read by newer builds
 		"JKNGATE_TEST_REDIS_URL=redis://h/15", // the test suites' own
 		"JKNGATE_LOAD=1",
 		"PATH=/usr/bin",
