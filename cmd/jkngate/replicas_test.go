@@ -327,3 +327,44 @@ func review(t *testing.T, g *gateUnderTest, id, action, note string) decisionDoc
 	}
 	return next
 }
+
+// The replicas' Redis keys are gone when a test using replicaEnv ends.
+func TestReplicaEnvDeletesItsRedisKeys(t *testing.T) {
+	var rd, prefix string
+	t.Run("user", func(t *testing.T) {
+		env := replicaEnv(t)
+		for i := 0; i+1 < len(env); i += 2 {
+			switch env[i] {
+			case "JKNGATE_REDIS_URL":
+				rd = env[i+1]
+			case "JKNGATE_REDIS_PREFIX":
+				prefix = env[i+1]
+			}
+		}
+		client, err := redis.NewClient(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer client.Close()
+		for i := range 3 {
+			if err := client.Set(context.Background(), fmt.Sprintf("%scache:k%d", prefix, i), "v", 72*time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if prefix == "" {
+		t.Skip("the subtest skipped")
+	}
+	client, err := redis.NewClient(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	keys, err := client.Keys(context.Background(), prefix+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		t.Errorf("keys left under %s: %v", prefix, keys)
+	}
+}
