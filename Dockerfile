@@ -6,7 +6,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=dev
+ARG VERSION=
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/jkngate ./cmd/jkngate \
  && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/bpjs-sim ./cmd/bpjs-sim \
  && mkdir -p /out/data

@@ -135,7 +135,8 @@ func loadFile(c *Config, path string) []error {
 	var errs []error
 	for _, key := range sortedKeys(doc) {
 		if _, ok := byKey[key]; !ok {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, key))
+			errs = append(errs, fmt.Errorf("%s: unknown key %q; did you mean %s?", path, key,
+				strings.ToLower(strings.TrimPrefix(closest(Prefix+strings.ToUpper(key), KnownVariables()), Prefix))))
 		}
 	}
 	for _, s := range settings {

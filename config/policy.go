@@ -57,17 +57,19 @@ func LoadPolicy(path string) (gate.Policy, error) {
 			errs = append(errs, fmt.Errorf("%s: %s: %w", path, key, err))
 		}
 	}
-	if len(errs) > 0 {
-		return gate.Policy{}, errors.Join(errs...)
-	}
+	// Validate even after decoding errors, so that one run reports every
+	// fault; a key that failed to decode kept its default, which is valid.
 	if err := p.Validate(); err != nil {
 		var ge *gate.Error
 		if !errors.As(err, &ge) || len(ge.Fields) == 0 {
-			return gate.Policy{}, fmt.Errorf("%s: %w", path, err)
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+		} else {
+			for _, f := range ge.Fields {
+				errs = append(errs, fmt.Errorf("%s: %s: %s", path, f.Field, f.Message))
+			}
 		}
-		for _, f := range ge.Fields {
-			errs = append(errs, fmt.Errorf("%s: %s: %s", path, f.Field, f.Message))
-		}
+	}
+	if len(errs) > 0 {
 		return gate.Policy{}, errors.Join(errs...)
 	}
 	return p, nil

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -29,28 +28,38 @@ const demoClientID = "demo-licensing"
 
 // demo runs the gate with everything embedded: a SQLite file in a temporary
 // directory (unless JKNGATE_DATABASE_URL names one), and the BPJS simulator
-// in the same process. It sends sample applications, prints their decisions,
-// and serves until ctx ends.
+// in the same process. It speaks to a person: a short banner, a table of the
+// sample decisions, tokens and ready curl lines on stdout; the request logs
+// go to a file in the demo's folder (or --log), and only warnings and
+// errors reach the terminal. It serves until ctx ends.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", "", `Runs the gate with everything embedded: SQLite in a temporary folder,
+the in-process cache, and the BPJS simulator in the same process. It sends
+sample applications, prints their decisions, tokens for the people's API
+and ready curl lines, and serves until interrupted (Ctrl-C).`)
 	addr := fs.String("addr", "", "listen address (default JKNGATE_ADDR or :8080)")
-	if err := fs.Parse(args); err != nil {
+	logTo := fs.String("log", "", `where the request logs go: a file path, "-" for this terminal, or "off"
+(default: jkngate.log in the demo's temporary folder)`)
+	if err := parseFlags(fs, args, stdout, 0); err != nil {
 		return err
 	}
+	// The first line comes before any work, so that a person sees at once
+	// that the demo runs.
+	fmt.Fprintln(stdout, "jkngate demo: starting the gate, SQLite and the BPJS simulator in this process...")
 	cfg, policy, err := loadConfig(getenv, config.ModeDemo)
 	if err != nil {
 		return err
 	}
+	printUnknownVariables(stderr)
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
+	dir, err := os.MkdirTemp("", "jkngate-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	if getenv("JKNGATE_DATABASE_URL") == "" {
-		dir, err := os.MkdirTemp("", "jkngate-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
 		cfg.DatabaseURL = filepath.Join(dir, "jkngate.db")
 	}
 	secret, err := newWebhookSecret()
@@ -64,7 +73,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		cfg.CacheKey = base64.StdEncoding.EncodeToString(key)
 	}
 	cfg.WebhookClients = []config.WebhookClient{{ID: demoClientID, Secrets: []string{secret.Encode()}}}
-	logger := newLogger(cfg, stderr)
+	logger, logWhere, closeLog, err := demoLogger(cfg, *logTo, dir, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 
 	sim := bpjssim.New(bpjssim.Config{Logger: logger})
 	simURL, stopSim, err := startSimulator(sim)
@@ -87,14 +100,16 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 
 	onListen := func(addr string) {
 		base := "http://" + loopback(addr)
-		fmt.Fprintf(stdout, "BPJS simulator:      %s (data: %s/_sim/data)\n", simURL, simURL)
-		fmt.Fprintf(stdout, "database:            %s\n", cfg.DatabaseURL)
-		fmt.Fprintf(stdout, "webhook client id:   %s\n", demoClientID)
-		fmt.Fprintf(stdout, "webhook secret:      %s\n\n", secret.Encode())
+		fmt.Fprintf(stdout, "  API base URL:    %s  (OpenAPI: %s/openapi.yaml)\n", base, base)
+		fmt.Fprintf(stdout, "  BPJS simulator:  %s  (its data: %s/_sim/data)\n", simURL, simURL)
+		fmt.Fprintf(stdout, "  database:        %s\n", cfg.DatabaseURL)
+		fmt.Fprintf(stdout, "  request logs:    %s\n", logWhere)
+		fmt.Fprintf(stdout, "  webhook client:  %s\n", demoClientID)
+		fmt.Fprintf(stdout, "  webhook secret:  %s\n\n", secret.Encode())
 		go func() {
 			results := sendSamples(ctx, stdout, base, secret, sim.Data())
-			printCurl(stdout, base, secret, sim.Data())
 			printPeople(stdout, base, signer, results, bpjssim.RegionCodes())
+			printCurl(stdout, base, secret, sim.Data())
 			fmt.Fprintln(stdout, "serving until interrupted (Ctrl-C)")
 		}()
 	}
@@ -180,17 +195,21 @@ type sampleResult struct {
 	appID, nib, region, decisionID, outcome string
 }
 
-// sendSamples posts one signed application per sample, prints the
-// decisions and returns them.
+// sendSamples posts one signed application per sample, prints a table of
+// the decisions (application, company, outcome, first reason) and returns
+// them.
 func sendSamples(ctx context.Context, w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) []sampleResult {
 	var results []sampleResult
-	fmt.Fprintln(w, "sample applications:")
+	row := "  %-18s %-30s %-7s %s\n"
+	fmt.Fprintln(w, "sample decisions:")
+	fmt.Fprintf(w, row, "APPLICATION", "COMPANY", "OUTCOME", "FIRST REASON")
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i, s := range samples {
 		app, ok := applicationFor(i, s, data)
 		if !ok {
 			continue
 		}
+		appID, company := fmt.Sprint(app["application_id"]), shorten(fmt.Sprint(app["company_name"]), 30)
 		body, _ := json.Marshal(map[string]any{"type": "application.submitted",
 			"timestamp": time.Now().UTC().Format(time.RFC3339), "data": app})
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/webhooks/"+demoClientID, bytes.NewReader(body))
@@ -201,43 +220,55 @@ func sendSamples(ctx context.Context, w io.Writer, base string, secret standardw
 		standardwebhooks.SetHeaders(req.Header, secret, fmt.Sprintf("msg_demo_%d_%d", time.Now().UnixNano(), i), time.Now(), body)
 		resp, err := client.Do(req)
 		if err != nil {
-			fmt.Fprintf(w, "  %-26s error: %v\n", s.title, err)
+			fmt.Fprintf(w, row, appID, company, "ERROR", err.Error())
 			continue
 		}
 		var d struct {
 			DecisionID string `json:"decision_id"`
 			Outcome    string `json:"outcome"`
 			Reasons    []struct {
-				Code      string `json:"code"`
-				MessageEN string `json:"message_en"`
+				Code string `json:"code"`
 			} `json:"reasons"`
 		}
 		err = json.NewDecoder(resp.Body).Decode(&d)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusOK {
-			fmt.Fprintf(w, "  %-26s HTTP %d %v\n", s.title, resp.StatusCode, err)
+			fmt.Fprintf(w, row, appID, company, "ERROR", fmt.Sprintf("HTTP %d %v", resp.StatusCode, err))
 			continue
 		}
-		fmt.Fprintf(w, "  %-26s %-6s %s  %s\n", s.title, strings.ToUpper(d.Outcome), app["application_id"], d.DecisionID)
-		results = append(results, sampleResult{appID: fmt.Sprint(app["application_id"]), nib: fmt.Sprint(app["nib"]),
-			region: fmt.Sprint(app["region_code"]), decisionID: d.DecisionID, outcome: d.Outcome})
-		for _, r := range d.Reasons {
-			fmt.Fprintf(w, "  %26s - %s: %s\n", "", r.Code, r.MessageEN)
+		first := "-"
+		if len(d.Reasons) > 0 {
+			first = d.Reasons[0].Code
 		}
+		fmt.Fprintf(w, row, appID, company, strings.ToUpper(d.Outcome), first)
+		results = append(results, sampleResult{appID: appID, nib: fmt.Sprint(app["nib"]),
+			region: fmt.Sprint(app["region_code"]), decisionID: d.DecisionID, outcome: d.Outcome})
 	}
 	fmt.Fprintln(w)
 	return results
 }
 
-// printCurl prints a shell snippet that signs and sends one application with
-// openssl and curl, so people can try the webhook by hand.
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// printCurl prints how to send a webhook by hand: with "jkngate send", and
+// with openssl and curl so that people see what the signature is.
 func printCurl(w io.Writer, base string, secret standardwebhooks.Secret, data bpjssim.Data) {
 	e, ok := data.Pick(bpjssim.ScenarioCompliant)
 	if !ok {
 		return
 	}
+	fmt.Fprintf(w, "send a webhook (go run ./cmd/jkngate send ... without a built binary):\n")
+	fmt.Fprintf(w, "  jkngate send --url %s --client %s --secret %s --data --nib %s --region %s --declared %d\n",
+		base, demoClientID, secret.Encode(), e.NIB, e.RegionCode, e.DeclaredWorkers)
 	raw, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret.Encode(), "whsec_"))
-	fmt.Fprintf(w, "try it by hand (bash, openssl, curl):\n")
+	fmt.Fprintf(w, "the same by hand (bash, openssl, curl):\n")
 	fmt.Fprintf(w, "  body='{\"type\":\"application.submitted\",\"data\":{\"application_id\":\"MY-APP-1\",\"nib\":\"%s\",\"region_code\":\"%s\",\"permit_type\":\"business_license\",\"declared_workers\":%d}}'\n",
 		e.NIB, e.RegionCode, e.DeclaredWorkers)
 	fmt.Fprintf(w, "  id=msg_$(date +%%s%%N); ts=$(date +%%s)\n")

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -46,8 +47,8 @@ func (s *demoSigner) token(sub string, roles, regions []string) (string, error) 
 	return t.SignedString(s.key)
 }
 
-// printPeople prints officer and reviewer tokens and a curl line for each
-// of: company status, review queue, override.
+// printPeople prints officer, reviewer and admin tokens and a curl line
+// for each of: company status, review queue, override, audit trail.
 func printPeople(w io.Writer, base string, s *demoSigner, results []sampleResult, allRegions []string) {
 	var denied *sampleResult
 	for i := range results {
@@ -61,15 +62,19 @@ func printPeople(w io.Writer, base string, s *demoSigner, results []sampleResult
 	}
 	officer, err1 := s.token("officer-"+denied.region, []string{"officer"}, []string{denied.region})
 	reviewer, err2 := s.token("reviewer-bpjs", []string{"reviewer"}, allRegions)
-	if err1 != nil || err2 != nil {
-		fmt.Fprintf(w, "could not sign demo tokens: %v %v\n", err1, err2)
+	admin, err3 := s.token("admin-demo", []string{"admin"}, nil)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		fmt.Fprintf(w, "could not sign demo tokens: %v\n", err)
 		return
 	}
-	fmt.Fprintf(w, "people's API tokens (Ed25519, valid 12 h):\n")
+	fmt.Fprintf(w, "people's API tokens (Ed25519, valid 12 h; paste into your shell):\n")
 	fmt.Fprintf(w, "  OFFICER=%s   # officer of region %s\n", officer, denied.region)
-	fmt.Fprintf(w, "  REVIEWER=%s   # BPJS reviewer, all demo regions\n\n", reviewer)
-	fmt.Fprintf(w, "company status (officer):\n  curl -s %s/v1/companies/%s -H \"Authorization: Bearer $OFFICER\"\n", base, denied.nib)
-	fmt.Fprintf(w, "review queue (reviewer):\n  curl -s %s/v1/reviews -H \"Authorization: Bearer $REVIEWER\"\n", base)
-	fmt.Fprintf(w, "override the denial of %s (reviewer):\n  curl -s -X POST %s/v1/decisions/%s/review -H \"Authorization: Bearer $REVIEWER\" -H 'Content-Type: application/json' -d '{\"action\":\"override\",\"note\":\"Registrasi pekerja sudah diverifikasi di kantor cabang\"}'\n\n",
-		denied.appID, base, denied.decisionID)
+	fmt.Fprintf(w, "  REVIEWER=%s   # BPJS reviewer, all demo regions\n", reviewer)
+	fmt.Fprintf(w, "  ADMIN=%s   # administrator: every region, audit trail\n\n", admin)
+	fmt.Fprintf(w, "try them:\n")
+	fmt.Fprintf(w, "  curl -s %s/v1/companies/%s -H \"Authorization: Bearer $OFFICER\"   # company status\n", base, denied.nib)
+	fmt.Fprintf(w, "  curl -s %s/v1/reviews -H \"Authorization: Bearer $REVIEWER\"   # review queue\n", base)
+	fmt.Fprintf(w, "  curl -s -X POST %s/v1/decisions/%s/review -H \"Authorization: Bearer $REVIEWER\" -H 'Content-Type: application/json' -d '{\"action\":\"override\",\"note\":\"Registrasi pekerja sudah diverifikasi di kantor cabang\"}'   # override the denial of %s\n",
+		base, denied.decisionID, denied.appID)
+	fmt.Fprintf(w, "  curl -s %s/v1/audit -H \"Authorization: Bearer $ADMIN\"   # audit trail\n\n", base)
 }

@@ -19,39 +19,53 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/redis"
 )
 
-// needService skips (or, under CI, fails) when a server the test needs
-// cannot be reached.
-func needService(t *testing.T, name, addr, howto string) {
+// Where the replica tests find their servers unless JKNGATE_TEST_POSTGRES_URL
+// and JKNGATE_TEST_REDIS_URL say otherwise. Redis database 15 keeps test
+// keys away from database 0, which a development Redis usually holds.
+const (
+	defaultTestPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	defaultTestRedisURL    = "redis://127.0.0.1:6379/15"
+)
+
+// needService skips (or, under CI, fails) when the server at rawURL, which
+// the test needs, cannot be reached. The message names the URL tried, with
+// any password masked.
+func needService(t *testing.T, name, rawURL, howto string) *url.URL {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatalf("%s URL is not valid: %v", name, err)
+	}
+	c, err := net.DialTimeout("tcp", u.Host, time.Second)
 	if err == nil {
 		c.Close()
-		return
+		return u
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not reachable at %s under CI: %v", name, addr, err)
+		t.Fatalf("%s not reachable at %s under CI: %v", name, u.Redacted(), err)
 	}
-	t.Skipf("%s not reachable at %s; %s", name, addr, howto)
+	t.Skipf("%s not reachable at %s (%v); %s", name, u.Redacted(), err, howto)
+	return nil
 }
 
 // replicaEnv returns the environment shared by replicas: one fresh
-// PostgreSQL schema and one Redis key prefix for this test.
+// PostgreSQL schema and one Redis key prefix for this test. The schema is
+// dropped and every key under the prefix deleted when the test ends.
 func replicaEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
 	pg := os.Getenv("JKNGATE_TEST_POSTGRES_URL")
 	if pg == "" {
-		pg = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+		pg = defaultTestPostgresURL
 	}
 	rd := os.Getenv("JKNGATE_TEST_REDIS_URL")
 	if rd == "" {
-		rd = "redis://127.0.0.1:6379/0"
+		rd = defaultTestRedisURL
 	}
-	pgu, _ := url.Parse(pg)
-	rdu, _ := url.Parse(rd)
-	needService(t, "PostgreSQL", pgu.Host, "start PostgreSQL or set JKNGATE_TEST_POSTGRES_URL")
-	needService(t, "Redis", rdu.Host, "start redis-server or set JKNGATE_TEST_REDIS_URL")
+	pgu := needService(t, "PostgreSQL", pg, "start PostgreSQL there or set JKNGATE_TEST_POSTGRES_URL")
+	needService(t, "Redis", rd, "start redis-server there or set JKNGATE_TEST_REDIS_URL")
 
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -72,11 +86,45 @@ func replicaEnv(t *testing.T, extra ...string) []string {
 			conn.Close(context.Background())
 		}
 	})
+	prefix := "test:" + schema + ":"
+	cleanRedisPrefix(t, rd, prefix)
 	q := pgu.Query()
 	q.Set("search_path", schema)
 	pgu.RawQuery = q.Encode()
 	return append([]string{"JKNGATE_DATABASE_URL", pgu.String(), "JKNGATE_REDIS_URL", rd,
-		"JKNGATE_REDIS_PREFIX", "test:" + schema + ":", "JKNGATE_CACHE_KEY", testCacheKey}, extra...)
+		"JKNGATE_REDIS_PREFIX", prefix, "JKNGATE_CACHE_KEY", testCacheKey}, extra...)
+}
+
+// cleanRedisPrefix deletes, when the test ends (after the replicas it
+// started have stopped), every key under prefix: the replicas leave cache
+// entries and breaker state with TTLs of days otherwise.
+func cleanRedisPrefix(t *testing.T, redisURL, prefix string) {
+	t.Helper()
+	client, err := redis.NewClient(redisURL)
+	if err != nil {
+		t.Fatalf("JKNGATE_TEST_REDIS_URL: %v", err)
+	}
+	t.Cleanup(func() {
+		defer client.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := client.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		var keys []string
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			t.Errorf("cleanup: scan %s*: %v", prefix, err)
+		}
+		for len(keys) > 0 {
+			n := min(len(keys), 500)
+			if err := client.Del(ctx, keys[:n]...).Err(); err != nil {
+				t.Errorf("cleanup: delete %s*: %v", prefix, err)
+				return
+			}
+			keys = keys[n:]
+		}
+	})
 }
 
 func newSim(t *testing.T) (*bpjssim.Server, string) {
@@ -278,4 +326,45 @@ func review(t *testing.T, g *gateUnderTest, id, action, note string) decisionDoc
 		t.Fatalf("review %s: HTTP %d", action, resp.StatusCode)
 	}
 	return next
+}
+
+// The replicas' Redis keys are gone when a test using replicaEnv ends.
+func TestReplicaEnvDeletesItsRedisKeys(t *testing.T) {
+	var rd, prefix string
+	t.Run("user", func(t *testing.T) {
+		env := replicaEnv(t)
+		for i := 0; i+1 < len(env); i += 2 {
+			switch env[i] {
+			case "JKNGATE_REDIS_URL":
+				rd = env[i+1]
+			case "JKNGATE_REDIS_PREFIX":
+				prefix = env[i+1]
+			}
+		}
+		client, err := redis.NewClient(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer client.Close()
+		for i := range 3 {
+			if err := client.Set(context.Background(), fmt.Sprintf("%scache:k%d", prefix, i), "v", 72*time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if prefix == "" {
+		t.Skip("the subtest skipped")
+	}
+	client, err := redis.NewClient(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	keys, err := client.Keys(context.Background(), prefix+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		t.Errorf("keys left under %s: %v", prefix, keys)
+	}
 }

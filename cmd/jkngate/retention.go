@@ -14,9 +14,16 @@ import (
 // data older than JKNGATE_RETENTION once and prints how many decisions it
 // changed. serve does the same every hour.
 func retention(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) != 1 || args[0] != "run" {
-		return fmt.Errorf("usage: jkngate retention run")
+	fs := newFlags("retention", "run", `Erases worker-level personal data (the listed workers' NIKs) recorded
+with decisions older than JKNGATE_RETENTION, once, and prints how many
+decisions it changed. serve does the same every hour.`)
+	if err := parseFlags(fs, args, stdout, 1); err != nil {
+		return err
 	}
+	if fs.Arg(0) != "run" {
+		return fmt.Errorf("retention: want \"jkngate retention run\" (see \"jkngate retention --help\")")
+	}
+	printUnknownVariables(stderr)
 	cfg, store, err := configuredStore(ctx, getenv)
 	if err != nil {
 		return err

@@ -21,15 +21,21 @@ import (
 
 // serve runs the gate as configured by the environment until ctx ends.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("serve takes no arguments; configure it with JKNGATE_* variables")
+	fs := newFlags("serve", "", `Runs the gate until SIGINT or SIGTERM, then shuts down gracefully.
+It takes no flags: JKNGATE_* environment variables (or the YAML file named
+by JKNGATE_CONFIG) configure it; see README.md and config.example.yaml.`)
+	if err := parseFlags(fs, args, stdout, 0); err != nil {
+		return err
 	}
 	cfg, policy, err := loadConfig(getenv, config.ModeServe)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(cfg, stderr)
-	logger.Info("starting", "version", version, "config", cfg)
+	for _, w := range unknownVariables() {
+		logger.Warn("unknown configuration variable", "warning", w)
+	}
+	logger.Info("starting", "version", readBuildInfo().String(), "config", cfg)
 
 	c, err := build(ctx, cfg, policy, logger, bpjs.Config{
 		BaseURL:         cfg.BPJSURL,
@@ -44,20 +50,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return c.listenAndServe(ctx, stdout, nil)
 }
 
-// loadConfig loads and validates the configuration and the policy for mode.
+// loadConfig loads and validates the configuration and the policy for
+// mode, reporting every problem at once.
 func loadConfig(getenv func(string) string, mode string) (config.Config, gate.Policy, error) {
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return cfg, gate.Policy{}, err
-	}
-	if err := cfg.Validate(mode); err != nil {
-		return cfg, gate.Policy{}, err
-	}
-	policy, err := config.LoadPolicy(cfg.PolicyFile)
-	if err != nil {
-		return cfg, gate.Policy{}, fmt.Errorf("JKNGATE_POLICY_FILE: %w", err)
-	}
-	return cfg, policy, nil
+	return config.LoadAll(getenv, mode)
 }
 
 // newLogger returns the process logger. Every record passes through
@@ -171,10 +167,13 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 }
 
 // migrate applies the database migrations and exits.
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("migrate takes no arguments")
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", "", `Applies the database migrations to the store JKNGATE_DATABASE_URL names
+and exits (serve also applies them at start).`)
+	if err := parseFlags(fs, args, stdout, 0); err != nil {
+		return err
 	}
+	printUnknownVariables(stderr)
 	_, store, err := configuredStore(ctx, getenv)
 	if err != nil {
 		return err

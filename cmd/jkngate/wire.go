@@ -47,6 +47,9 @@ type components struct {
 func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *slog.Logger, bpjsCfg bpjs.Config) (*components, error) {
 	c := &components{cfg: cfg, logger: logger, metrics: prometheus.NewRegistry()}
 	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := registerBuildInfo(c.metrics, readBuildInfo()); err != nil {
+		return nil, err
+	}
 
 	var err error
 	if c.store, err = openStore(ctx, cfg); err != nil {

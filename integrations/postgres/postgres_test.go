@@ -28,6 +28,15 @@ func testURL() string {
 	return defaultTestURL
 }
 
+// redactedTestURL is the test server's URL with any password masked.
+func redactedTestURL() string {
+	u, err := url.Parse(testURL())
+	if err != nil {
+		return "(JKNGATE_TEST_POSTGRES_URL, not a valid URL)"
+	}
+	return u.Redacted()
+}
+
 // probe remembers whether the test server answered the first connection,
 // so that without a server every test skips at once.
 var probe struct {
@@ -55,11 +64,11 @@ func reachable() error {
 func freshSchema(tb testing.TB) string {
 	tb.Helper()
 	if err := reachable(); err != nil {
-		msg := "PostgreSQL is not reachable (%v): start PostgreSQL at 127.0.0.1:5432 or set JKNGATE_TEST_POSTGRES_URL"
+		msg := "PostgreSQL is not reachable at %s (%v): start PostgreSQL there or set JKNGATE_TEST_POSTGRES_URL"
 		if os.Getenv("CI") == "true" {
-			tb.Fatalf(msg, err)
+			tb.Fatalf(msg, redactedTestURL(), err)
 		}
-		tb.Skipf(msg, err)
+		tb.Skipf(msg, redactedTestURL(), err)
 	}
 	base := testURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -17,15 +18,20 @@ import (
 	jredis "github.com/jkngate/jkngate/integrations/redis"
 )
 
+// defaultTestURL is the Redis the tests use unless JKNGATE_TEST_REDIS_URL
+// names another: database 15, to stay clear of the default database 0 that
+// a development Redis usually holds.
+const defaultTestURL = "redis://127.0.0.1:6379/15"
+
 // testRedis connects to the test Redis server (JKNGATE_TEST_REDIS_URL, or
-// 127.0.0.1:6379) and returns a client and a key prefix of the test's own;
+// defaultTestURL) and returns a client and a key prefix of the test's own;
 // the keys under it are deleted when the test ends. It skips the test when
 // Redis is not reachable, and fails it instead when CI=true.
 func testRedis(t testing.TB) (goredis.UniversalClient, string) {
 	t.Helper()
 	url := os.Getenv("JKNGATE_TEST_REDIS_URL")
 	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
+		url = defaultTestURL
 	}
 	client, err := jredis.NewClient(url)
 	if err != nil {
@@ -36,9 +42,9 @@ func testRedis(t testing.TB) (goredis.UniversalClient, string) {
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis not reachable (%v); CI needs a Redis server", err)
+			t.Fatalf("redis not reachable at %s (%v); CI needs a Redis server", redacted(url), err)
 		}
-		t.Skip("redis not reachable at 127.0.0.1:6379; start redis-server or set JKNGATE_TEST_REDIS_URL")
+		t.Skipf("redis not reachable at %s (%v); start redis-server or set JKNGATE_TEST_REDIS_URL", redacted(url), err)
 	}
 	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 	prefix := fmt.Sprintf("jkngate-test:%s:%d:", name, time.Now().UnixNano())
@@ -58,6 +64,15 @@ func testRedis(t testing.TB) (goredis.UniversalClient, string) {
 		_ = client.Close()
 	})
 	return client, prefix
+}
+
+// redacted is u with any password masked, for messages.
+func redacted(u string) string {
+	p, err := neturl.Parse(u)
+	if err != nil {
+		return "(JKNGATE_TEST_REDIS_URL, not a valid URL)"
+	}
+	return p.Redacted()
 }
 
 // countingInner is a hand-written inner registry that counts calls and can
