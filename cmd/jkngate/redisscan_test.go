@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -23,10 +22,9 @@ func redisEnv(t *testing.T) (env []string, redisURL, prefix string) {
 	t.Helper()
 	rd := os.Getenv("JKNGATE_TEST_REDIS_URL")
 	if rd == "" {
-		rd = "redis://127.0.0.1:6379/0"
+		rd = defaultTestRedisURL
 	}
-	u, _ := url.Parse(rd)
-	needService(t, "Redis", u.Host, "start redis-server or set JKNGATE_TEST_REDIS_URL")
+	needService(t, "Redis", rd, "start redis-server there or set JKNGATE_TEST_REDIS_URL")
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	prefix = "test:scan_" + hex.EncodeToString(b) + ":"
