@@ -39,4 +39,5 @@ type PeopleStore interface {
 	DecisionReader
 	ReviewStore
 	AuditLog
+	DeliveryStore
 }

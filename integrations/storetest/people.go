@@ -43,6 +43,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"RecordSuperseding", testRecordSuperseding},
 		{"ClaimCallbacksLeases", testClaimCallbacks},
 		{"FinishCallback", testFinishCallback},
+		{"Deliveries", testDeliveries},
 		{"Rechecks", testRechecks},
 		{"ConcurrentClaimRechecks", testConcurrentClaimRechecks},
 		{"Audit", testAudit},
