@@ -145,6 +145,8 @@ func New(d Deps) *echo.Echo {
 		s.people(e.GET, "/v1/reviews", s.listReviews, reviewer, admin)
 		s.people(e.GET, "/v1/reports/coverage", s.coverageReport, officer, reviewer, admin)
 		s.people(e.GET, "/v1/audit", s.listAudit, admin)
+		s.people(e.GET, "/v1/callbacks", s.listCallbacks, admin)
+		s.people(e.POST, "/v1/callbacks/:id/retry", s.retryCallback, admin)
 	}
 	if s.metrics != nil {
 		s.metrics.routes = make(map[string]bool)

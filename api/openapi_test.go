@@ -330,6 +330,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	t.Run("people", func(t *testing.T) {
 		p := newPeopleEnv(t)
 		p.seed(t)
+		failedCallback, pendingCallback := p.seedCallbacks(t)
 		call := func(a actor, method, path, route string, body any, status int) *httptest.ResponseRecorder {
 			t.Helper()
 			rec := p.as(t, a, method, path, body)
@@ -347,6 +348,8 @@ func TestOpenAPIResponses(t *testing.T) {
 			reviews  = "/v1/reviews"
 			coverage = "/v1/reports/coverage"
 			audit    = "/v1/audit"
+			cbs      = "/v1/callbacks"
+			retry    = "/v1/callbacks/{id}/retry"
 		)
 
 		// Companies: employer found, not registered, no source, BPJS
@@ -411,6 +414,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(admin, "GET", "/v1/audit?limit=3", audit, nil, 200)
 		call(admin, "GET", "/v1/audit?actor=reviewer-medan&action=decision.read", audit, nil, 200)
 		call(admin, "GET", "/v1/audit?limit=0", audit, nil, 422)
+		call(admin, "GET", "/v1/callbacks?state=failed", cbs, nil, 200)
+		call(admin, "GET", "/v1/callbacks?state=lost", cbs, nil, 422)
+		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 200)
+		call(admin, "POST", "/v1/callbacks/"+pendingCallback+"/retry", retry, nil, 409)
+		call(admin, "POST", "/v1/callbacks/cb_01JD3Z8X4Q2W6E8R0T2Y4V6K8M/retry", retry, nil, 404)
 
 		// Every people's operation: 401 without a token (with a bearer
 		// challenge), and 403 exactly for the roles the document does not
@@ -452,6 +460,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(reviewer1275, "GET", "/v1/reviews", reviews, nil, 503)
 		call(officer1275, "GET", "/v1/reports/coverage", coverage, nil, 503)
 		call(admin, "GET", "/v1/audit", audit, nil, 503)
+		call(admin, "GET", "/v1/callbacks", cbs, nil, 503)
+		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 503)
 	})
 
 	// Every status the document lists was seen above: the document
