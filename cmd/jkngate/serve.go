@@ -92,12 +92,16 @@ var (
 
 // openStore opens and migrates the store JKNGATE_DATABASE_URL names: a
 // postgres:// or postgresql:// URL selects PostgreSQL, anything else is a
-// SQLite file path.
-func openStore(ctx context.Context, cfg config.Config) (appStore, error) {
+// SQLite file path. With a logger, pgx's own log lines go through it.
+func openStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (appStore, error) {
 	var store appStore
 	var err error
 	if cfg.UsesPostgres() {
-		store, err = postgres.Open(ctx, cfg.DatabaseURL)
+		var opts []postgres.Option
+		if logger != nil {
+			opts = append(opts, postgres.WithLogger(logger))
+		}
+		store, err = postgres.Open(ctx, cfg.DatabaseURL, opts...)
 	} else {
 		store, err = sqlite.Open(ctx, cfg.DatabaseURL)
 	}
@@ -191,6 +195,6 @@ func configuredStore(ctx context.Context, getenv func(string) string) (config.Co
 	if err != nil {
 		return cfg, nil, err
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, nil)
 	return cfg, store, err
 }

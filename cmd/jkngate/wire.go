@@ -49,7 +49,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	var err error
-	if c.store, err = openStore(ctx, cfg); err != nil {
+	if c.store, err = openStore(ctx, cfg, logger); err != nil {
 		return nil, err
 	}
 	if c.stores, err = storemetrics.New(c.store, c.metrics); err != nil {
@@ -78,6 +78,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		Logger:      logger,
 	}
 	if cfg.RedisURL != "" {
+		redis.SetLogger(logger) // go-redis would print plain lines to stderr
 		if c.redis, err = redis.NewClient(cfg.RedisURL); err != nil {
 			c.close()
 			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
