@@ -123,6 +123,7 @@ func New(d Deps) *echo.Echo {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/openapi.yaml", serveOpenAPI)
+	e.GET("/docs", serveDocs)
 	e.GET("/readyz", s.readyz)
 	if d.Metrics != nil {
 		e.GET("/metrics", echo.WrapHandler(d.Metrics))

@@ -316,6 +316,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		expect(t, "GET", "/healthz", a.do(httptest.NewRequest("GET", "/healthz", nil)), 200)
 		expect(t, "GET", "/readyz", a.do(httptest.NewRequest("GET", "/readyz", nil)), 200)
 		expect(t, "GET", "/openapi.yaml", a.do(httptest.NewRequest("GET", "/openapi.yaml", nil)), 200)
+		expect(t, "GET", "/docs", a.do(httptest.NewRequest("GET", "/docs", nil)), 200)
 		a = newTestAPI(t, api.Check{Name: "store", Required: true, Check: down})
 		expect(t, "GET", "/readyz", a.do(httptest.NewRequest("GET", "/readyz", nil)), 503)
 
