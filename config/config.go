@@ -77,6 +77,9 @@ type Config struct {
 	Retention time.Duration
 	LogLevel  string // JKNGATE_LOG_LEVEL: debug, info, warn or error
 	LogFormat string // JKNGATE_LOG_FORMAT: json or text
+	// Tracing is JKNGATE_TRACING: "otlp" exports OpenTelemetry traces,
+	// configured by the standard OTEL_EXPORTER_OTLP_* variables; empty: off.
+	Tracing string
 }
 
 // WebhookClient is one caller of the webhook. Secrets holds every secret

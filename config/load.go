@@ -66,6 +66,7 @@ var settings = []setting{
 	{"callback_timeout", false, showPlain, func(c *Config) any { return &c.CallbackTimeout }},
 	{"log_level", false, showPlain, func(c *Config) any { return &c.LogLevel }},
 	{"log_format", false, showPlain, func(c *Config) any { return &c.LogFormat }},
+	{"tracing", false, showPlain, func(c *Config) any { return &c.Tracing }},
 }
 
 // Load builds the configuration: Default, then the YAML file named by

@@ -103,6 +103,7 @@ func TestValidateMessages(t *testing.T) {
 		{"max in flight", "serve", func(c *Config) { c.BPJSMaxInFlight = 0 }, "JKNGATE_BPJS_MAX_IN_FLIGHT: must be a positive integer, not 0"},
 		{"log level", "serve", func(c *Config) { c.LogLevel = "INFO" }, `JKNGATE_LOG_LEVEL: must be debug, info, warn or error, not "INFO"`},
 		{"log format", "serve", func(c *Config) { c.LogFormat = "logfmt" }, `JKNGATE_LOG_FORMAT: must be json or text, not "logfmt"`},
+		{"tracing", "serve", func(c *Config) { c.Tracing = "jaeger" }, `JKNGATE_TRACING: must be otlp or empty (off), not "jaeger"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

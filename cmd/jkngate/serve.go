@@ -17,6 +17,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
 // serve runs the gate as configured by the environment until ctx ends.
@@ -68,6 +69,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(w, opts)
+	}
+	if cfg.Tracing != "" {
+		h = tracing.NewLogHandler(h) // trace_id and span_id in lines logged within a span
 	}
 	secrets := []string{cfg.BPJSSecret, cfg.BPJSUserKey, cfg.JWTHS256Secret}
 	for _, c := range cfg.WebhookClients {
