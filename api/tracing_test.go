@@ -33,8 +33,8 @@ func TestWebhookTrace(t *testing.T) {
 	e := api.New(api.Deps{
 		Gate: &gate.Service{Registry: tracing.NewRegistry(fakeRegistry{}, tp, breakers), Store: tracing.NewStore(store, tp),
 			Policy: gate.DefaultPolicy(), Now: func() time.Time { return now }},
-		Clients: map[string][]standardwebhooks.Secret{clientID: {mustSecret(t, secret1)}},
-		Logger: slog.New(tracing.NewLogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		Clients:        map[string][]standardwebhooks.Secret{clientID: {mustSecret(t, secret1)}},
+		Logger:         slog.New(tracing.NewLogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		Now:            func() time.Time { return now },
 		TracerProvider: tp,
 	})
