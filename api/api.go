@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
@@ -57,6 +58,10 @@ type Deps struct {
 	// Auth verifies the people's API bearer tokens (NewAuthenticator); when
 	// nil, every people's API request is answered 401.
 	Auth *Authenticator
+	// TracerProvider, when set, makes every request a span, and the
+	// webhook's signature check and evaluation child spans; nil: no
+	// tracing, and no cost.
+	TracerProvider trace.TracerProvider
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -77,6 +82,7 @@ type server struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	metrics   *httpMetrics // nil without a Registerer
+	tracer    trace.Tracer // nil without a TracerProvider
 }
 
 // New returns the HTTP handler with every route of the service.
@@ -108,6 +114,10 @@ func New(d Deps) *echo.Echo {
 			},
 		}),
 	)
+	if d.TracerProvider != nil {
+		s.tracer = d.TracerProvider.Tracer("github.com/jkngate/jkngate/api")
+		e.Use(s.traceRequests)
+	}
 	if s.metrics != nil {
 		e.Use(s.metrics.observeRequests)
 	}
@@ -123,6 +133,7 @@ func New(d Deps) *echo.Echo {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/openapi.yaml", serveOpenAPI)
+	e.GET("/docs", serveDocs)
 	e.GET("/readyz", s.readyz)
 	if d.Metrics != nil {
 		e.GET("/metrics", echo.WrapHandler(d.Metrics))
@@ -145,6 +156,8 @@ func New(d Deps) *echo.Echo {
 		s.people(e.GET, "/v1/reviews", s.listReviews, reviewer, admin)
 		s.people(e.GET, "/v1/reports/coverage", s.coverageReport, officer, reviewer, admin)
 		s.people(e.GET, "/v1/audit", s.listAudit, admin)
+		s.people(e.GET, "/v1/callbacks", s.listCallbacks, admin)
+		s.people(e.POST, "/v1/callbacks/:id/retry", s.retryCallback, admin)
 	}
 	if s.metrics != nil {
 		s.metrics.routes = make(map[string]bool)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
@@ -317,6 +317,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		expect(t, "GET", "/healthz", a.do(httptest.NewRequest("GET", "/healthz", nil)), 200)
 		expect(t, "GET", "/readyz", a.do(httptest.NewRequest("GET", "/readyz", nil)), 200)
 		expect(t, "GET", "/openapi.yaml", a.do(httptest.NewRequest("GET", "/openapi.yaml", nil)), 200)
+		expect(t, "GET", "/docs", a.do(httptest.NewRequest("GET", "/docs", nil)), 200)
 		a = newTestAPI(t, api.Check{Name: "store", Required: true, Check: down})
 		expect(t, "GET", "/readyz", a.do(httptest.NewRequest("GET", "/readyz", nil)), 503)
 
@@ -331,6 +332,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	t.Run("people", func(t *testing.T) {
 		p := newPeopleEnv(t)
 		p.seed(t)
+		failedCallback, pendingCallback := p.seedCallbacks(t)
 		call := func(a actor, method, path, route string, body any, status int) *httptest.ResponseRecorder {
 			t.Helper()
 			rec := p.as(t, a, method, path, body)
@@ -348,6 +350,8 @@ func TestOpenAPIResponses(t *testing.T) {
 			reviews  = "/v1/reviews"
 			coverage = "/v1/reports/coverage"
 			audit    = "/v1/audit"
+			cbs      = "/v1/callbacks"
+			retry    = "/v1/callbacks/{id}/retry"
 		)
 
 		// Companies: employer found, not registered, no source, BPJS
@@ -418,6 +422,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(admin, "GET", "/v1/audit?limit=3", audit, nil, 200)
 		call(admin, "GET", "/v1/audit?actor=reviewer-medan&action=decision.read", audit, nil, 200)
 		call(admin, "GET", "/v1/audit?limit=0", audit, nil, 422)
+		call(admin, "GET", "/v1/callbacks?state=failed", cbs, nil, 200)
+		call(admin, "GET", "/v1/callbacks?state=lost", cbs, nil, 422)
+		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 200)
+		call(admin, "POST", "/v1/callbacks/"+pendingCallback+"/retry", retry, nil, 409)
+		call(admin, "POST", "/v1/callbacks/cb_01JD3Z8X4Q2W6E8R0T2Y4V6K8M/retry", retry, nil, 404)
 
 		// Every people's operation: 401 without a token (with a bearer
 		// challenge), and 403 exactly for the roles the document does not
@@ -460,6 +469,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(reviewer1275, "GET", "/v1/reviews", reviews, nil, 503)
 		call(officer1275, "GET", "/v1/reports/coverage", coverage, nil, 503)
 		call(admin, "GET", "/v1/audit", audit, nil, 503)
+		call(admin, "GET", "/v1/callbacks", cbs, nil, 503)
+		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 503)
 	})
 
 	// Every status the document lists was seen above: the document

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,14 +48,20 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	if err != nil {
 		return s.metrics.webhookRefused(err)
 	}
-	if err := standardwebhooks.Verify(req.Header, body, secrets, s.now()); err != nil {
+	if err := s.span(req.Context(), "webhook.verify", func(context.Context) error {
+		return standardwebhooks.Verify(req.Header, body, secrets, s.now())
+	}); err != nil {
 		return s.metrics.webhookRefused(signatureError(err))
 	}
 	app, err := parseSubmission(body)
 	if err != nil {
 		return err
 	}
-	d, err := s.gate.Submit(req.Context(), clientID, req.Header.Get(standardwebhooks.HeaderID), app)
+	var d gate.Decision
+	err = s.span(req.Context(), "webhook.evaluate", func(ctx context.Context) (err error) {
+		d, err = s.gate.Submit(ctx, clientID, req.Header.Get(standardwebhooks.HeaderID), app)
+		return err
+	})
 	if err != nil {
 		return prefixFields(err, "data.")
 	}

@@ -91,6 +91,10 @@ type Config struct {
 	// JKNGATE_WHATIF_NIKS_PER_MINUTE: each person's what-if limits
 	// (gate.WhatIfLimits).
 	WhatIfPerMinute, WhatIfBurst, WhatIfNIKsPerMinute int
+
+	// Tracing is JKNGATE_TRACING: "otlp" exports OpenTelemetry traces,
+	// configured by the standard OTEL_EXPORTER_OTLP_* variables; empty: off.
+	Tracing string
 }
 
 // WebhookClient is one caller of the webhook. Secrets holds every secret

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // show says how a setting appears in the start-up log line.
@@ -71,6 +71,7 @@ var settings = []setting{
 	{"whatif_per_minute", false, showPlain, func(c *Config) any { return &c.WhatIfPerMinute }},
 	{"whatif_burst", false, showPlain, func(c *Config) any { return &c.WhatIfBurst }},
 	{"whatif_niks_per_minute", false, showPlain, func(c *Config) any { return &c.WhatIfNIKsPerMinute }},
+	{"tracing", false, showPlain, func(c *Config) any { return &c.Tracing }},
 }
 
 // Load builds the configuration: Default, then the YAML file named by

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // LoadPolicy reads the YAML policy file at path (contract section 5, plus

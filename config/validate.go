@@ -153,6 +153,9 @@ func (c Config) Validate(mode string) error {
 	default:
 		add("log_format", "must be json or text, not %q", c.LogFormat)
 	}
+	if c.Tracing != "" && c.Tracing != "otlp" {
+		add("tracing", "must be otlp or empty (off), not %q", c.Tracing)
+	}
 	return errors.Join(errs...)
 }
 

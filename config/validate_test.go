@@ -115,6 +115,7 @@ func TestValidateMessages(t *testing.T) {
 		{"what-if NIKs", "serve", func(c *Config) { c.WhatIfNIKsPerMinute = -1 }, "JKNGATE_WHATIF_NIKS_PER_MINUTE: must be an integer from 1 to 100000, not -1"},
 		{"log level", "serve", func(c *Config) { c.LogLevel = "INFO" }, `JKNGATE_LOG_LEVEL: must be debug, info, warn or error, not "INFO"`},
 		{"log format", "serve", func(c *Config) { c.LogFormat = "logfmt" }, `JKNGATE_LOG_FORMAT: must be json or text, not "logfmt"`},
+		{"tracing", "serve", func(c *Config) { c.Tracing = "jaeger" }, `JKNGATE_TRACING: must be otlp or empty (off), not "jaeger"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,7 +28,18 @@ type Callback struct {
 	NextAttempt time.Time
 	LastError   string
 	CreatedAt   time.Time
+	// Kind is the message type; empty means CallbackKindDecisionUpdated.
+	Kind string
+	// DeliveredAt is when the receiver accepted it; zero until delivered.
+	DeliveredAt time.Time
+	// ApplicationID is the decision's application, filled in by listings
+	// (ListCallbacks, RetryCallback) only.
+	ApplicationID string
 }
+
+// CallbackKindDecisionUpdated is the kind of the decision.updated callbacks
+// to the licensing system (the only kind today).
+const CallbackKindDecisionUpdated = "decision.updated"
 
 // CallbackRetrySchedule is the wait before each retry (contract section 7):
 // after the first failed attempt 5 s, then 5 min, ..., 24 h; after the last,

@@ -42,4 +42,5 @@ type PeopleStore interface {
 	DecisionReader
 	ReviewStore
 	AuditLog
+	DeliveryStore
 }

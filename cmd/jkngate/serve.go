@@ -17,6 +17,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
 // serve runs the gate as configured by the environment until ctx ends.
@@ -65,6 +66,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(w, opts)
 	}
+	if cfg.Tracing != "" {
+		h = tracing.NewLogHandler(h) // trace_id and span_id in lines logged within a span
+	}
 	secrets := []string{cfg.BPJSSecret, cfg.BPJSUserKey, cfg.JWTHS256Secret}
 	for _, c := range cfg.WebhookClients {
 		secrets = append(secrets, c.Secrets...)
@@ -88,12 +92,16 @@ var (
 
 // openStore opens and migrates the store JKNGATE_DATABASE_URL names: a
 // postgres:// or postgresql:// URL selects PostgreSQL, anything else is a
-// SQLite file path.
-func openStore(ctx context.Context, cfg config.Config) (appStore, error) {
+// SQLite file path. With a logger, pgx's own log lines go through it.
+func openStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (appStore, error) {
 	var store appStore
 	var err error
 	if cfg.UsesPostgres() {
-		store, err = postgres.Open(ctx, cfg.DatabaseURL)
+		var opts []postgres.Option
+		if logger != nil {
+			opts = append(opts, postgres.WithLogger(logger))
+		}
+		store, err = postgres.Open(ctx, cfg.DatabaseURL, opts...)
 	} else {
 		store, err = sqlite.Open(ctx, cfg.DatabaseURL)
 	}
@@ -190,6 +198,6 @@ func configuredStore(ctx context.Context, getenv func(string) string) (config.Co
 	if err != nil {
 		return cfg, nil, err
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, nil)
 	return cfg, store, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	goredis "github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/config"
@@ -24,6 +25,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/redis"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
 // components are the running parts of one jkngate process, built from the
@@ -40,6 +42,9 @@ type components struct {
 	people   *gate.People
 	// extraKeys, when set, also verify people's tokens (the demo's key).
 	extraKeys jwks.KeySet
+	// tracer is nil unless JKNGATE_TRACING is on; stopTracing flushes it.
+	tracer      trace.TracerProvider
+	stopTracing func(context.Context) error
 }
 
 // build opens the store, connects Redis when configured, and wraps the BPJS
@@ -52,7 +57,11 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	}
 
 	var err error
-	if c.store, err = openStore(ctx, cfg); err != nil {
+	if c.tracer, c.stopTracing, err = tracing.Setup(ctx, cfg.Tracing, version); err != nil {
+		return nil, fmt.Errorf("JKNGATE_TRACING: %w", err)
+	}
+	if c.store, err = openStore(ctx, cfg, logger); err != nil {
+		c.close()
 		return nil, err
 	}
 	if c.stores, err = storemetrics.New(c.store, c.metrics); err != nil {
@@ -81,6 +90,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		Logger:      logger,
 	}
 	if cfg.RedisURL != "" {
+		redis.SetLogger(logger) // go-redis would print plain lines to stderr
 		if c.redis, err = redis.NewClient(cfg.RedisURL); err != nil {
 			c.close()
 			return nil, fmt.Errorf("JKNGATE_REDIS_URL: %w", err)
@@ -101,6 +111,10 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 	}
 	c.gate = &gate.Service{Registry: c.registry, Store: c.stores, Policy: policy, Logger: logger,
 		Budget: cfg.WebhookBudget, OnDecision: onDecision}
+	if c.tracer != nil { // off, nothing is wrapped: no cost
+		c.gate.Registry = tracing.NewRegistry(c.registry, c.tracer, c.registry.BreakerStates)
+		c.gate.Store = tracing.NewStore(c.stores, c.tracer)
+	}
 	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger,
 		WhatIfLimits: gate.WhatIfLimits{PerMinute: cfg.WhatIfPerMinute, Burst: cfg.WhatIfBurst,
 			NIKsPerMinute: cfg.WhatIfNIKsPerMinute}}
@@ -230,6 +244,8 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		Logger:     c.logger,
 		Metrics:    promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{}),
 		Registerer: c.metrics,
+
+		TracerProvider: c.tracer,
 	}), nil
 }
 
@@ -242,5 +258,12 @@ func (c *components) close() {
 	}
 	if c.store != nil {
 		c.store.Close()
+	}
+	if c.stopTracing != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := c.stopTracing(ctx); err != nil {
+			c.logger.Warn("flushing traces failed", "error", err)
+		}
 	}
 }

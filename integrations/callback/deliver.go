@@ -62,7 +62,7 @@ func (w *Worker) deliver(ctx context.Context, c gate.Callback) (out gate.Callbac
 	outcome := resultDelivered
 	switch {
 	case res.err == "":
-		c.State = gate.CallbackDelivered
+		c.State, c.DeliveredAt = gate.CallbackDelivered, now
 	case res.status == http.StatusGone:
 		c.State, outcome = gate.CallbackFailed, resultGone
 	case res.permanent:

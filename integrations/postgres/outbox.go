@@ -26,10 +26,13 @@ func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) 
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
 		}
+		if c.Kind == "" {
+			c.Kind = gate.CallbackKindDecisionUpdated
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO callbacks (id, decision_id, client_id, url, state, attempts,
-			next_attempt, last_error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			next_attempt, last_error, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
-			c.NextAttempt.UTC(), c.LastError, c.CreatedAt.UTC())
+			c.NextAttempt.UTC(), c.LastError, c.CreatedAt.UTC(), c.Kind)
 		if err != nil {
 			return err
 		}
@@ -58,7 +61,7 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 			WHERE id IN (SELECT id FROM callbacks
 				WHERE state = 'pending' AND next_attempt <= $2 AND (lease_until IS NULL OR lease_until <= $2)
 				ORDER BY next_attempt, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at`,
+			RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
 			now.Add(lease).UTC(), now.UTC(), limit)
 		if err != nil {
 			return err
@@ -67,7 +70,7 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 			var c gate.Callback
 			var state string
 			err := row.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
-				&c.NextAttempt, &c.LastError, &c.CreatedAt)
+				&c.NextAttempt, &c.LastError, &c.CreatedAt, &c.Kind)
 			c.State = gate.CallbackState(state)
 			c.NextAttempt, c.CreatedAt = c.NextAttempt.UTC(), c.CreatedAt.UTC()
 			return c, err
@@ -90,15 +93,17 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left
 // pending is claimable again from its NextAttempt; a delivered or failed one
-// never. Errors are *gate.Error: KindNotFound when there is no callback
+// never. A delivered one records c.DeliveredAt, or the current time when it
+// is zero. Errors are *gate.Error: KindNotFound when there is no callback
 // c.ID, KindConflict for an unknown state, KindUnavailable when the database
 // could not be reached.
 func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 	var tag pgconn.CommandTag
 	err := s.retry(ctx, "finish callback "+c.ID, func() (err error) {
 		tag, err = s.pool.Exec(ctx, `UPDATE callbacks
-			SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, lease_until = NULL WHERE id = $5`,
-			string(c.State), c.Attempts, c.NextAttempt.UTC(), c.LastError, c.ID)
+			SET state = $1, attempts = $2, next_attempt = $3, last_error = $4, lease_until = NULL,
+				delivered_at = $6 WHERE id = $5`,
+			string(c.State), c.Attempts, c.NextAttempt.UTC(), c.LastError, c.ID, deliveredAt(c))
 		return err
 	})
 	return checkUpdated("finish callback "+c.ID, "callback_not_found", tag, err)

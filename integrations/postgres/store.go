@@ -51,14 +51,18 @@ type Store struct {
 // it. It does not migrate: call Migrate before using the store.
 //
 // Errors are *gate.Error: KindInvalid when url cannot be parsed,
-// KindUnavailable when the database cannot be reached.
-func Open(ctx context.Context, url string) (*Store, error) {
+// KindUnavailable when the database cannot be reached. opts (WithLogger)
+// apply to the parsed pool configuration.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// Not wrapped: the parse error and its causes may quote the URL,
 		// whose password pgx can only redact on a best-effort basis.
 		return nil, &gate.Error{Kind: gate.KindInvalid, Code: "invalid_store_url",
 			Message: "the postgres store needs a valid postgres:// URL; check JKNGATE_DATABASE_URL"}
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

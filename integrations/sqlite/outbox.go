@@ -25,10 +25,13 @@ func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []g
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
 		}
+		if c.Kind == "" {
+			c.Kind = gate.CallbackKindDecisionUpdated
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO callbacks (id, decision_id, client_id, url, state, attempts,
-			next_attempt, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			next_attempt, last_error, created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
-			formatTime(c.NextAttempt), c.LastError, formatTime(c.CreatedAt))
+			formatTime(c.NextAttempt), c.LastError, formatTime(c.CreatedAt), c.Kind)
 		if err != nil {
 			return translate(what, err)
 		}
@@ -61,7 +64,7 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 		WHERE id IN (SELECT id FROM callbacks
 			WHERE state = 'pending' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt, id LIMIT ?)
-		RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at`,
+		RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
 		formatTime(now.Add(lease)), at, at, limit)
 	if err != nil {
 		return nil, translate(what, err)
@@ -72,7 +75,7 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 		var c gate.Callback
 		var state, next, created string
 		if err := rows.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
-			&next, &c.LastError, &created); err != nil {
+			&next, &c.LastError, &created, &c.Kind); err != nil {
 			return nil, translate(what, err)
 		}
 		c.State = gate.CallbackState(state)
@@ -106,13 +109,15 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left
 // pending is claimable again from its NextAttempt; a delivered or failed one
-// never. Errors are *gate.Error: KindNotFound when there is no callback
+// never. A delivered one records c.DeliveredAt, or the current time when it
+// is zero. Errors are *gate.Error: KindNotFound when there is no callback
 // c.ID, KindConflict for an unknown state, KindUnavailable when the database
 // could not be reached.
 func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 	res, err := s.writer.ExecContext(ctx, `UPDATE callbacks
-		SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, lease_until = NULL WHERE id = ?`,
-		string(c.State), c.Attempts, formatTime(c.NextAttempt), c.LastError, c.ID)
+		SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, lease_until = NULL,
+			delivered_at = NULLIF(?, '') WHERE id = ?`,
+		string(c.State), c.Attempts, formatTime(c.NextAttempt), c.LastError, deliveredAt(c), c.ID)
 	return checkUpdated("finish callback "+c.ID, "callback_not_found", res, err)
 }
 

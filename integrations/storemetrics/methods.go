@@ -140,3 +140,19 @@ func (s *Instrumented) FinishRecheck(ctx context.Context, decisionID string, att
 	s.observe("finish_recheck", start, err)
 	return err
 }
+
+// ListCallbacks implements gate.DeliveryStore.
+func (s *Instrumented) ListCallbacks(ctx context.Context, f gate.CallbackFilter) ([]gate.Callback, error) {
+	start := time.Now()
+	cbs, err := s.next.ListCallbacks(ctx, f)
+	s.observe("list_callbacks", start, err)
+	return cbs, err
+}
+
+// RetryCallback implements gate.DeliveryStore.
+func (s *Instrumented) RetryCallback(ctx context.Context, id string, now time.Time) (gate.Callback, error) {
+	start := time.Now()
+	c, err := s.next.RetryCallback(ctx, id, now)
+	s.observe("retry_callback", start, err)
+	return c, err
+}

@@ -69,6 +69,12 @@ func (f *fake) ClaimCallbacks(context.Context, time.Time, time.Duration, int) ([
 	return nil, f.call("claim_callbacks")
 }
 func (f *fake) FinishCallback(context.Context, gate.Callback) error { return f.call("finish_callback") }
+func (f *fake) ListCallbacks(context.Context, gate.CallbackFilter) ([]gate.Callback, error) {
+	return nil, f.call("list_callbacks")
+}
+func (f *fake) RetryCallback(context.Context, string, time.Time) (gate.Callback, error) {
+	return gate.Callback{}, f.call("retry_callback")
+}
 func (f *fake) ClaimRechecks(context.Context, time.Time, time.Duration, int) ([]gate.Recheck, error) {
 	return nil, f.call("claim_rechecks")
 }
@@ -103,13 +109,16 @@ func callAll(s storemetrics.Store) {
 	s.ListAudit(ctx, gate.AuditFilter{})
 	s.ClaimCallbacks(ctx, time.Now(), time.Minute, 1)
 	s.FinishCallback(ctx, gate.Callback{})
+	s.ListCallbacks(ctx, gate.CallbackFilter{})
+	s.RetryCallback(ctx, "cb", time.Now())
 	s.ClaimRechecks(ctx, time.Now(), time.Minute, 1)
 	s.FinishRecheck(ctx, "d", 1, time.Time{})
 }
 
 var ops = []string{"record_decision", "decision_for_webhook", "decision", "ping", "list_decisions",
 	"each_decision", "list_reviews", "decision_counts", "close_review", "record_superseding",
-	"record_access", "list_audit", "claim_callbacks", "finish_callback", "claim_rechecks", "finish_recheck"}
+	"record_access", "list_audit", "claim_callbacks", "finish_callback", "list_callbacks", "retry_callback", "claim_rechecks",
+	"finish_recheck"}
 
 // sample is one gathered sample: a counter or gauge value, or a
 // histogram's count and sum.

@@ -44,6 +44,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"QueriesAcrossClients", testQueriesAcrossClients},
 		{"ClaimCallbacksLeases", testClaimCallbacks},
 		{"FinishCallback", testFinishCallback},
+		{"Deliveries", testDeliveries},
 		{"Rechecks", testRechecks},
 		{"ConcurrentClaimRechecks", testConcurrentClaimRechecks},
 		{"DueRechecks", testDueRechecks},
