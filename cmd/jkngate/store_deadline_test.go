@@ -62,7 +62,7 @@ func (a unavailableAnswer) check(t *testing.T) {
 // With PostgreSQL behind a black hole (connections accepted, nothing ever
 // answered), a webhook is answered 503 store_unavailable with Retry-After
 // once its budget plus the recording margin has passed, instead of hanging
-// until the network comes back.
+// until the network comes back; /readyz answers 503.
 func TestWebhookOnBlackHoledPostgresAnswersUnavailable(t *testing.T) {
 	env := pgEnv(t)
 	pu, err := url.Parse(env[1])
@@ -83,6 +83,10 @@ func TestWebhookOnBlackHoledPostgresAnswersUnavailable(t *testing.T) {
 	}
 	proxy.BlackHole()
 	g.postGuarded(t, "msg_during", applicationOf(e, "APP-pg-2"), 10*budget).check(t)
+	// Readiness says so too, within its own check timeout.
+	if status, body := g.get(t, "/readyz"); status != http.StatusServiceUnavailable {
+		t.Fatalf("readyz on a black-holed store: %d %s, want 503", status, body)
+	}
 }
 
 // While another process holds SQLite's write lock, a webhook is answered
