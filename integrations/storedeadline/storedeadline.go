@@ -30,8 +30,9 @@ const CodeUnavailable = "store_unavailable"
 var _ storemetrics.Store = (*Store)(nil)
 
 // Store is a storemetrics.Store that runs every call of the store it wraps
-// under a deadline. Methods it does not bound itself are passed through
-// unchanged by the embedded store.
+// under a deadline. A method added to storemetrics.Store later is passed
+// through unbounded by the embedded store until it gets its own bounded
+// method here (methods.go): add one with the method.
 type Store struct {
 	storemetrics.Store
 	timeout time.Duration
