@@ -25,6 +25,11 @@ const exportFlushEvery = 500
 // GET /v1/decisions' filters (without limit and cursor), newest first,
 // streamed from the store in constant memory.
 //
+// The server's write timeout bounds each chunk of exportFlushEvery rows, not
+// the whole export: the deadline moves on after every chunk written, so a
+// large export runs as long as it makes progress and a stalled client is
+// still cut off.
+//
 // Errors before the first bytes are sent are answered as usual. After
 // that the status cannot change: the error is logged and the connection is
 // aborted, so that the client sees a failed download rather than a
@@ -39,6 +44,8 @@ func (s *server) exportDecisions(c echo.Context, a gate.Actor) error {
 	if err := w.Write(exportColumns); err != nil {
 		return err
 	}
+	progress := chunkDeadline(c.Request(), resp)
+	progress()
 	rows := 0
 	err = s.peopleSvc.Export(c.Request().Context(), a, f, func(d gate.Decision) error {
 		if err := w.Write(exportRow(d)); err != nil {
@@ -50,6 +57,7 @@ func (s *server) exportDecisions(c echo.Context, a gate.Actor) error {
 				return err
 			}
 			resp.Flush()
+			progress()
 		}
 		return nil
 	})
@@ -69,6 +77,18 @@ func (s *server) exportDecisions(c echo.Context, a gate.Actor) error {
 		s.logger.ErrorContext(c.Request().Context(), "export failed after it began; aborting the response", "rows", rows, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// chunkDeadline returns a func that sets the response's write deadline to
+// the server's write timeout from now; it does nothing when the server has
+// none (or the writer cannot take a deadline).
+func chunkDeadline(req *http.Request, w http.ResponseWriter) func() {
+	srv, _ := req.Context().Value(http.ServerContextKey).(*http.Server)
+	if srv == nil || srv.WriteTimeout <= 0 {
+		return func() {}
+	}
+	rc := http.NewResponseController(w)
+	return func() { _ = rc.SetWriteDeadline(time.Now().Add(srv.WriteTimeout)) }
 }
 
 // exportWriter sends the CSV headers with the first bytes, so that an error

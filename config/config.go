@@ -74,6 +74,16 @@ type Config struct {
 	BPJSMaxInFlight int           // JKNGATE_BPJS_MAX_IN_FLIGHT: concurrent BPJS requests
 	WebhookBudget   time.Duration // JKNGATE_WEBHOOK_BUDGET: time to answer one webhook
 	ShutdownTimeout time.Duration // JKNGATE_SHUTDOWN_TIMEOUT: graceful shutdown limit
+	// ReadTimeout is JKNGATE_READ_TIMEOUT: a request's headers and body
+	// must arrive within it, so a trickled body cannot hold a connection.
+	ReadTimeout time.Duration
+	// WriteTimeout is JKNGATE_WRITE_TIMEOUT: from the end of a request's
+	// headers to the end of its answer. It must leave room for the webhook
+	// budget and the recording of the decision.
+	WriteTimeout time.Duration
+	// IdleTimeout is JKNGATE_IDLE_TIMEOUT: an idle keep-alive connection is
+	// closed after it.
+	IdleTimeout time.Duration
 	// RedisPrefix is JKNGATE_REDIS_PREFIX: the prefix of every Redis key, so
 	// that several deployments can share one Redis.
 	RedisPrefix string
@@ -131,6 +141,9 @@ func Default() Config {
 		BPJSMaxInFlight: 32,
 		WebhookBudget:   3 * time.Second,
 		ShutdownTimeout: 30 * time.Second,
+		ReadTimeout:     30 * time.Second,
+		WriteTimeout:    60 * time.Second,
+		IdleTimeout:     120 * time.Second,
 		Retention:       365 * 24 * time.Hour,
 		RedisPrefix:     "jkngate:",
 		CallbackTimeout: 10 * time.Second,

@@ -19,6 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 		WebhookBudget: 3 * time.Second, ShutdownTimeout: 30 * time.Second, Retention: 365 * 24 * time.Hour,
 		RedisPrefix: "jkngate:", CallbackTimeout: 10 * time.Second,
 		WhatIfPerMinute: 30, WhatIfBurst: 10, WhatIfNIKsPerMinute: 500,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		LogLevel: "info", LogFormat: "json",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -234,5 +235,21 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	_, err := Load(envMap(map[string]string{"JKNGATE_CACHE_SIZE": "x", "JKNGATE_BPJS_RATE": "y"}))
 	if n := len(errLines(err)); n != 2 {
 		t.Errorf("got %d lines, want 2: %v", n, err)
+	}
+}
+
+func TestLoadServerTimeouts(t *testing.T) {
+	env := map[string]string{
+		"JKNGATE_CONFIG":        writeFile(t, "config.yaml", "read_timeout: 5s\nidle_timeout: 10s\n"),
+		"JKNGATE_READ_TIMEOUT":  "7s",
+		"JKNGATE_WRITE_TIMEOUT": "90s",
+	}
+	c, err := Load(envMap(env))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c.ReadTimeout != 7*time.Second || c.WriteTimeout != 90*time.Second || c.IdleTimeout != 10*time.Second {
+		t.Errorf("read %s write %s idle %s; want 7s (environment), 1m30s (environment), 10s (file)",
+			c.ReadTimeout, c.WriteTimeout, c.IdleTimeout)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/jkngate/jkngate/gate"
 )
 
 // Modes Validate knows.
@@ -117,10 +119,18 @@ func (c Config) Validate(mode string) error {
 		{"bpjs_timeout", c.BPJSTimeout}, {"cache_fresh", c.CacheFresh}, {"cache_negative", c.CacheNegative},
 		{"webhook_budget", c.WebhookBudget}, {"shutdown_timeout", c.ShutdownTimeout},
 		{"callback_timeout", c.CallbackTimeout},
+		{"read_timeout", c.ReadTimeout}, {"write_timeout", c.WriteTimeout}, {"idle_timeout", c.IdleTimeout},
 	} {
 		if d.v <= 0 {
 			add(d.key, "must be a positive duration, not %s", d.v)
 		}
+	}
+	// A webhook answer may take the budget plus the time to record the
+	// decision; a write timeout shorter than that would cut the answer off
+	// after the decision was recorded.
+	if need := c.WebhookBudget + gate.RecordMargin; c.WebhookBudget > 0 && c.WriteTimeout > 0 && c.WriteTimeout <= need {
+		add("write_timeout", "must be longer than JKNGATE_WEBHOOK_BUDGET plus %s to record the decision (more than %s), not %s",
+			gate.RecordMargin, need, c.WriteTimeout)
 	}
 	if c.Retention < 0 {
 		add("retention", "must be a duration >= 0 (0 keeps personal data), not %s", c.Retention)

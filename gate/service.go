@@ -30,6 +30,12 @@ type WorkerFinding struct {
 	Err      error // set when the lookup failed
 }
 
+// RecordMargin is the time a webhook has, beyond Service.Budget, to read
+// and record its decision: with a budget, Submit answers (a decision, or a
+// KindUnavailable error) within Budget plus RecordMargin, whatever the store
+// does, so a hung database costs a webhook that long and no longer.
+const RecordMargin = time.Second
+
 // Service runs the gate: look up, evaluate, record, answer.
 type Service struct {
 	Registry Registry
@@ -44,7 +50,9 @@ type Service struct {
 	// answers well within the licensing system's timeout: what is not known
 	// when it ends counts as unavailable (REGISTRY_UNAVAILABLE), and the
 	// lookups already started finish in the background (filling the cache,
-	// when the registry has one). Zero means no bound beyond the caller's.
+	// when the registry has one). With a budget, the store calls of Submit
+	// run under a deadline of Budget plus RecordMargin from its start. Zero
+	// means no bound beyond the caller's.
 	Budget time.Duration
 	Logger *slog.Logger
 	// OnDecision, when set, is told of every decision Submit answers with
@@ -74,8 +82,14 @@ func (s *Service) now() time.Time {
 //
 // Errors: KindInvalid ("invalid_application") for a malformed application;
 // KindUnavailable ("store_unavailable") when the decision could not be
-// recorded, in which case no decision is given.
+// recorded, in which case no decision is given; that includes a store that
+// did not answer within Budget plus RecordMargin.
 func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
+	if s.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Budget+RecordMargin)
+		defer cancel()
+	}
 	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
 		s.decided(d, false)
 		return d, nil

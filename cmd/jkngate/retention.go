@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/storedeadline"
 )
 
 // retention runs "jkngate retention run": it erases worker-level personal
@@ -29,7 +30,7 @@ decisions it changed. serve does the same every hour.`)
 		return err
 	}
 	defer store.Close()
-	n, err := gate.EraseOldPersonalData(ctx, store, time.Now(), cfg.Retention)
+	n, err := gate.EraseOldPersonalData(ctx, storedeadline.Retention(store, storedeadline.DefaultTimeout), time.Now(), cfg.Retention)
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}

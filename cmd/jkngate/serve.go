@@ -156,8 +156,7 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 		return err
 	}
 	defer func() { stopBackground(); waitBackground() }()
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(c.logger.Handler(), slog.LevelWarn)}
+	srv := newServer(c.cfg, handler, c.logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -172,6 +171,31 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// maxHeaderBytes bounds a request's header block (net/http allows 4 KiB
+// more); a larger one is answered 431. The largest legitimate header is a
+// people's token, a few KiB.
+const maxHeaderBytes = 64 << 10
+
+// maxReadHeaderTimeout bounds the wait for a request's headers, within the
+// read timeout, so a slow-headers client is cut off early.
+const maxReadHeaderTimeout = 10 * time.Second
+
+// newServer returns the HTTP server for handler with the configured limits:
+// a request (headers and body) must arrive within JKNGATE_READ_TIMEOUT, its
+// answer be written within JKNGATE_WRITE_TIMEOUT, and an idle keep-alive
+// connection is closed after JKNGATE_IDLE_TIMEOUT.
+func newServer(cfg config.Config, handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: min(cfg.ReadTimeout, maxReadHeaderTimeout),
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // migrate applies the database migrations and exits.

@@ -24,6 +24,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/jwks"
 	"github.com/jkngate/jkngate/integrations/redis"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/storedeadline"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
 	"github.com/jkngate/jkngate/integrations/tracing"
 )
@@ -64,7 +65,9 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		c.close()
 		return nil, err
 	}
-	if c.stores, err = storemetrics.New(c.store, c.metrics); err != nil {
+	// Every store call runs under a deadline (the webhook's is shorter, from
+	// its budget), timed with the time it took to fail.
+	if c.stores, err = storemetrics.New(storedeadline.New(c.store, storedeadline.DefaultTimeout), c.metrics); err != nil {
 		c.close()
 		return nil, fmt.Errorf("store metrics: %w", err)
 	}
@@ -178,7 +181,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	}()
 	go func() {
 		defer wg.Done()
-		runRetention(ctx, c.store, c.cfg.Retention, time.Hour, c.logger)
+		runRetention(ctx, storedeadline.Retention(c.store, storedeadline.DefaultTimeout), c.cfg.Retention, time.Hour, c.logger)
 	}()
 	return wg.Wait, nil
 }

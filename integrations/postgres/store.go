@@ -27,6 +27,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jkngate/jkngate/gate"
@@ -50,6 +52,11 @@ type Store struct {
 // such as search_path may be given as URL parameters) and returns a store on
 // it. It does not migrate: call Migrate before using the store.
 //
+// Every connection is made with a connect timeout (5 s unless the URL's
+// connect_timeout says otherwise) and TCP keepalive, and a query whose
+// context ends returns at once even when the server has gone silent, so
+// that callers' deadlines hold against a dead or black-holed server.
+//
 // Errors are *gate.Error: KindInvalid when url cannot be parsed,
 // KindUnavailable when the database cannot be reached. opts (WithLogger)
 // apply to the parsed pool configuration.
@@ -61,6 +68,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, &gate.Error{Kind: gate.KindInvalid, Code: "invalid_store_url",
 			Message: "the postgres store needs a valid postgres:// URL; check JKNGATE_DATABASE_URL"}
 	}
+	harden(cfg, url)
 	for _, o := range opts {
 		o(cfg)
 	}
@@ -77,11 +85,25 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	return &Store{pool: pool}, nil
 }
 
-// Close closes the pool, waiting for connections in use to be returned.
-// Calls on a closed store return KindUnavailable errors.
+// Close closes the pool, waiting for connections in use to be returned,
+// for at most closeWait: a connection broken by a silent server is cleaned
+// up by pgx in the background for up to 15 s (a cancel request the server
+// never answers), which must not hold up the process's shutdown. After
+// closeWait Close returns a KindUnavailable error and the pool finishes
+// closing in the background. Calls on a closed store return KindUnavailable
+// errors.
 func (s *Store) Close() error {
-	s.pool.Close()
-	return nil
+	done := make(chan struct{})
+	go func() {
+		s.pool.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(closeWait):
+		return unavailable("close the pool", errors.New("connections to a silent server are still closing"))
+	}
 }
 
 // Ping reports whether the database can be reached; it returns a

@@ -8,6 +8,12 @@
 // transactions queue in database/sql (honouring the caller's context) instead
 // of failing with SQLITE_BUSY. busy_timeout covers the remaining case of
 // another process (such as `jkngate migrate`) writing the same file.
+//
+// Every wait is bounded by the caller's context as well: database/sql's queue
+// for the writer ends with it, and the driver interrupts a running statement,
+// a busy wait included, when it ends. So a webhook whose deadline passes
+// while another process holds the write lock gets a KindUnavailable error at
+// its deadline, not after busy_timeout.
 package sqlite
 
 import (
@@ -27,7 +33,10 @@ import (
 var _ gate.Store = (*Store)(nil)
 
 // busyTimeoutMillis bounds how long a connection waits for a lock held by
-// another process before failing with SQLITE_BUSY (KindUnavailable).
+// another process before failing with SQLITE_BUSY (KindUnavailable), when
+// the caller's deadline (which interrupts the wait) is later or absent. It is
+// shorter than the fixed deadline of the stores' callers (10 s), so that a
+// lock held too long is reported as such rather than as a timeout.
 const busyTimeoutMillis = "5000"
 
 // Store is a gate.Store on an SQLite database file. It is safe for concurrent
