@@ -60,11 +60,6 @@ func (p *People) Callbacks(ctx context.Context, a Actor, f CallbackFilter) (item
 // only; the API enforces the role). Errors: KindNotFound for an unknown
 // delivery, KindConflict "not_failed" when it is pending or delivered.
 func (p *People) RetryCallback(ctx context.Context, a Actor, id string) (Callback, error) {
-	// The trail is written first and fails closed: an admin's action that
-	// cannot be recorded is not carried out.
-	if err := p.audit(ctx, a, "callback.retry", "callback", id, ""); err != nil {
-		return Callback{}, err
-	}
 	c, err := p.Store.RetryCallback(ctx, id, p.Gate.now())
 	if KindOf(err) == KindNotFound {
 		return Callback{}, notFound("callback")
@@ -72,6 +67,9 @@ func (p *People) RetryCallback(ctx context.Context, a Actor, id string) (Callbac
 	if err != nil {
 		return Callback{}, err
 	}
+	// The retry is done: a trail row that cannot be written is logged (by
+	// audit) rather than undoing it, as for a committed review.
+	_ = p.audit(ctx, a, "callback.retry", "callback", id, "")
 	return c, nil
 }
 
