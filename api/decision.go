@@ -18,10 +18,13 @@ type DecisionJSON struct {
 	Reasons       []ReasonJSON `json:"reasons"`
 	Evidence      EvidenceJSON `json:"evidence"`
 	PolicyVersion string       `json:"policy_version"`
-	DecidedAt     string       `json:"decided_at"`
-	ValidUntil    string       `json:"valid_until"`
-	Supersedes    *string      `json:"supersedes"`
-	Review        *ReviewJSON  `json:"review"`
+	// PolicyRegion is the region code whose policy override decided, absent
+	// when the base policy did.
+	PolicyRegion string      `json:"policy_region,omitempty"`
+	DecidedAt    string      `json:"decided_at"`
+	ValidUntil   string      `json:"valid_until"`
+	Supersedes   *string     `json:"supersedes"`
+	Review       *ReviewJSON `json:"review"`
 	// DryRun is set on what-if evaluations, which record nothing.
 	DryRun bool `json:"dry_run,omitempty"`
 }
@@ -77,6 +80,7 @@ func DecisionResponse(d gate.Decision) DecisionJSON {
 			WorkersChecked: d.Evidence.WorkersChecked,
 		},
 		PolicyVersion: d.PolicyVersion,
+		PolicyRegion:  d.Evidence.PolicyRegion,
 		DecidedAt:     d.DecidedAt.UTC().Format(decidedAtLayout),
 		ValidUntil:    d.ValidUntil.UTC().Format(time.RFC3339),
 		Supersedes:    stringOrNull(d.Supersedes),

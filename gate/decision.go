@@ -48,6 +48,12 @@ const (
 	// ReasonEmployerStatusUnclear: the employer's status code is not one gate
 	// knows (contract section 8 says such a code is treated as unclear).
 	ReasonEmployerStatusUnclear ReasonCode = "EMPLOYER_STATUS_UNCLEAR"
+	// ReasonWorkerOtherEmployer: a listed worker is active and employer-paid,
+	// but BPJS has the worker under another employer's code.
+	ReasonWorkerOtherEmployer ReasonCode = "WORKER_OTHER_EMPLOYER"
+	// ReasonEmployerNumberMismatch: the application's bpjs_employer_code
+	// differs from BPJS's code for the NIB.
+	ReasonEmployerNumberMismatch ReasonCode = "EMPLOYER_NUMBER_MISMATCH"
 )
 
 // Reason is one finding behind a decision, explained in Bahasa Indonesia and
@@ -75,6 +81,10 @@ type Evidence struct {
 	WorkersChecked int
 	// Employer is the employer record used, if any.
 	Employer *Employer
+	// PolicyRegion is the region code whose policy override decided, empty
+	// when the base policy did (the version is the decision's
+	// PolicyVersion).
+	PolicyRegion string
 }
 
 // Review is the review state of a deny or review decision.

@@ -111,9 +111,18 @@ func TestEvaluateReasons(t *testing.T) {
 		{"worker PBI", app(PermitBusinessLicense, 1),
 			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "21")}}, p,
 			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
-		{"worker government contract employee is employer-paid", app(PermitBusinessLicense, 1),
+		{"worker government contract employee (10) is not the applicant's to pay by default", app(PermitBusinessLicense, 1),
 			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "10")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
+		{"coverage loophole closed: no employer data, 52 declared, 1 compliant listed", app(PermitBusinessLicense, 52),
+			Findings{EmployerErr: errDisabled, WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "13")}}, p,
+			OutcomeReview, []ReasonCode{ReasonInsufficientEvidence}},
+		{"no employer data, listed active workers reach the required count", app(PermitBusinessLicense, 2),
+			Findings{EmployerErr: errDisabled, WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "0", "13"), worker(1, true, "0", "13")}}, p,
 			OutcomeAllow, []ReasonCode{ReasonCompliant}},
+		{"no employer data, a mandiri worker does not count towards the required", app(PermitBusinessLicense, 2),
+			Findings{EmployerErr: errDisabled, WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "0", "13"), worker(1, true, "0", "14")}}, p,
+			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid, ReasonInsufficientEvidence}},
 		{"worker deceased 2", app(PermitBusinessLicense, 1),
 			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "2", "13")}}, p,
 			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
@@ -145,6 +154,15 @@ func TestEvaluateReasons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Evaluate(tt.app, tt.f, tt.p, t0)
+			for _, r := range d.Reasons {
+				if r.Outcome == OutcomeDeny && !strings.HasSuffix(r.LegalBasis, tt.p.LegalBasis.Sanction) {
+					t.Errorf("%s: a denial must end with the sanction article: %q", r.Code, r.LegalBasis)
+				}
+				if strings.Contains(r.LegalBasis, "Pasal 13") && r.Outcome == OutcomeDeny &&
+					strings.Contains(r.LegalBasis, "PP 86/2013 Pasal 13") {
+					t.Errorf("%s: PP 86/2013 Pasal 13 is no basis for a denial: %q", r.Code, r.LegalBasis)
+				}
+			}
 			if d.Outcome != tt.want {
 				t.Errorf("outcome = %s, want %s (reasons %v)", d.Outcome, tt.want, codes(d))
 			}
@@ -211,6 +229,46 @@ func TestEvaluateEvidence(t *testing.T) {
 	d = Evaluate(app(PermitBusinessLicense, 1), Findings{EmployerErr: errDown}, DefaultPolicy(), t0)
 	if d.Evidence.Source != SourceNone || !d.Evidence.AsOf.IsZero() {
 		t.Errorf("evidence with no data = %+v, want none", d.Evidence)
+	}
+}
+
+func TestInsufficientEvidenceDetails(t *testing.T) {
+	f := Findings{EmployerErr: errDisabled, WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "13")}}
+	d := Evaluate(app(PermitBusinessLicense, 52), f, DefaultPolicy(), t0)
+	r := d.Reasons[0]
+	want := map[string]any{"declared": 52, "required": 52, "listed": 1, "active_listed": 1}
+	for k, v := range want {
+		if r.Details[k] != v {
+			t.Errorf("details[%s] = %v, want %v (all: %v)", k, r.Details[k], v, r.Details)
+		}
+	}
+	if d.Outcome != OutcomeReview {
+		t.Errorf("outcome = %s, want review: nothing is allowed without evidence", d.Outcome)
+	}
+}
+
+func TestLegalBasisRegionalFirst(t *testing.T) {
+	p := DefaultPolicy()
+	p.LegalBasis.Regional = "Peraturan Wali Kota Medan Nomor 1 Tahun 2021"
+	d := Evaluate(app(PermitBusinessLicense, 52), Findings{Employer: employer("2", 40, 3)}, p, t0)
+	for _, r := range d.Reasons {
+		if !strings.HasPrefix(r.LegalBasis, p.LegalBasis.Regional+"; ") {
+			t.Errorf("%s legal_basis = %q, want the regional instrument first", r.Code, r.LegalBasis)
+		}
+	}
+	arrears := d.Reasons[1]
+	if arrears.Code != ReasonContributionArrears || !strings.Contains(arrears.LegalBasis, "Pasal 39") ||
+		strings.Contains(arrears.LegalBasis, "Pasal 13") {
+		t.Errorf("arrears cite the contribution duty, not registration: %q", arrears.LegalBasis)
+	}
+	for _, pt := range []PermitType{PermitOther} {
+		d := Evaluate(app(pt, 1), Findings{}, p, t0)
+		if d.Reasons[0].LegalBasis != p.LegalBasis.Regional {
+			t.Errorf("PERMIT_NOT_GATED cites %q, want the regional policy", d.Reasons[0].LegalBasis)
+		}
+	}
+	if lb := DefaultPolicy().LegalBasis; !strings.Contains(lb.Registration, "Perpres 59/2024") || lb.Sanction != "PP 86/2013 Pasal 9" {
+		t.Errorf("default citations = %+v", lb)
 	}
 }
 

@@ -60,6 +60,10 @@ type Participant struct {
 	StatusText  string
 	Segment     string // jenisPeserta.kode
 	SegmentText string
+	// EmployerCode is the kode badan usaha of the employer that registered
+	// the participant, where BPJS says (peserta.badanUsaha.kode); empty
+	// when it does not.
+	EmployerCode string
 }
 
 // Fetch says where a looked-up record came from and how old it is.

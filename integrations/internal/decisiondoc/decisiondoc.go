@@ -56,6 +56,7 @@ type evidenceDoc struct {
 	WorkersListed  int          `json:"workers_listed"`
 	WorkersChecked int          `json:"workers_checked"`
 	Employer       *employerDoc `json:"employer,omitempty"`
+	PolicyRegion   string       `json:"policy_region,omitempty"`
 }
 
 type employerDoc struct {
@@ -96,6 +97,8 @@ type applicationDoc struct {
 	DeclaredWorkers int      `json:"declared_workers"`
 	Workers         []string `json:"workers,omitempty"`
 	CallbackURL     string   `json:"callback_url,omitempty"`
+	// BPJSEmployerCode is the application's bpjs_employer_code.
+	BPJSEmployerCode string `json:"bpjs_employer_code,omitempty"`
 }
 
 // EncodeReasons returns the reasons document: a JSON array, "[]" for none
@@ -136,7 +139,7 @@ func DecodeReasons(b []byte) ([]gate.Reason, error) {
 // encoding/json's.
 func EncodeEvidence(e gate.Evidence) ([]byte, error) {
 	doc := evidenceDoc{Source: string(e.Source), AsOf: formatTime(e.AsOf),
-		WorkersListed: e.WorkersListed, WorkersChecked: e.WorkersChecked}
+		WorkersListed: e.WorkersListed, WorkersChecked: e.WorkersChecked, PolicyRegion: e.PolicyRegion}
 	if m := e.Employer; m != nil {
 		doc.Employer = &employerDoc{Code: m.Code, NIB: m.NIB, NPWP: m.NPWP, Name: m.Name, Status: m.Status,
 			StatusText: m.StatusText, RegisteredWorkers: m.RegisteredWorkers, ActiveWorkers: m.ActiveWorkers,
@@ -159,7 +162,7 @@ func DecodeEvidence(b []byte) (gate.Evidence, error) {
 		return gate.Evidence{}, fmt.Errorf("as_of: %w", err)
 	}
 	e := gate.Evidence{Source: gate.Source(doc.Source), AsOf: asOf, WorkersListed: doc.WorkersListed,
-		WorkersChecked: doc.WorkersChecked}
+		WorkersChecked: doc.WorkersChecked, PolicyRegion: doc.PolicyRegion}
 	if m := doc.Employer; m != nil {
 		e.Employer = &gate.Employer{Code: m.Code, NIB: m.NIB, NPWP: m.NPWP, Name: m.Name,
 			Status: m.Status, StatusText: m.StatusText, RegisteredWorkers: m.RegisteredWorkers,
@@ -201,7 +204,8 @@ func EncodeApplication(a gate.Application) ([]byte, error) {
 	}
 	doc := applicationDoc{ID: a.ID, NIB: a.NIB, NPWP: a.NPWP, CompanyName: a.CompanyName,
 		RegionCode: a.RegionCode, PermitType: string(a.PermitType), KBLI: a.KBLI, RiskLevel: a.RiskLevel,
-		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL}
+		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL,
+		BPJSEmployerCode: a.BPJSEmployerCode}
 	for _, w := range a.Workers {
 		doc.Workers = append(doc.Workers, w.NIK)
 	}
@@ -219,7 +223,7 @@ func DecodeApplication(b []byte) (gate.Application, error) {
 	a := gate.Application{ID: doc.ID, NIB: doc.NIB, NPWP: doc.NPWP, CompanyName: doc.CompanyName,
 		RegionCode: doc.RegionCode, PermitType: gate.PermitType(doc.PermitType), KBLI: doc.KBLI,
 		RiskLevel: doc.RiskLevel, BusinessScale: doc.BusinessScale, DeclaredWorkers: doc.DeclaredWorkers,
-		CallbackURL: doc.CallbackURL}
+		CallbackURL: doc.CallbackURL, BPJSEmployerCode: doc.BPJSEmployerCode}
 	for _, nik := range doc.Workers {
 		a.Workers = append(a.Workers, gate.Worker{NIK: nik})
 	}
