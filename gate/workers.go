@@ -78,7 +78,7 @@ var situationRemedy = map[WorkerSituation][2]string{
 		"Await BPJS Kesehatan staff's verification of these workers' status."},
 }
 
-// participantText is a status code's own text, BPJS's keterangan when it
+// participantStatusText is a status code's own text, BPJS's keterangan when it
 // sent one.
 func participantStatusText(pt Participant) string {
 	if pt.StatusText != "" {
@@ -100,7 +100,6 @@ func participantStatusText(pt Participant) string {
 // code is shown with its own text.
 func workerReasonFor(code ReasonCode, ws []WorkerFinding, applicant string, p Policy, region string) Reason {
 	list := make([]any, len(ws))
-	bySituation := map[WorkerSituation][]string{}
 	var order []WorkerSituation
 	for i, w := range ws {
 		item := map[string]any{"position": w.Position, "nik": MaskNIK(w.NIK)}
@@ -115,10 +114,9 @@ func workerReasonFor(code ReasonCode, ws []WorkerFinding, applicant string, p Po
 			}
 		}
 		list[i] = item
-		if _, ok := bySituation[sit]; !ok {
+		if !contains(order, sit) {
 			order = append(order, sit)
 		}
-		bySituation[sit] = append(bySituation[sit], fmt.Sprintf("#%d %s", w.Position, MaskNIK(w.NIK)))
 	}
 	r := Reason{Code: code, Details: map[string]any{"count": len(ws), "workers": list}}
 	n, who := len(ws), names(ws)
