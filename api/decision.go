@@ -57,6 +57,11 @@ type ReviewJSON struct {
 	Note   string  `json:"note"`
 	By     *string `json:"by"`
 	At     *string `json:"at"`
+	// DueAt is when the review becomes overdue (absent for reviews opened
+	// before deadlines existed); Overdue says whether an open review is past
+	// it.
+	DueAt   *string `json:"due_at,omitempty"`
+	Overdue bool    `json:"overdue,omitempty"`
 }
 
 // decidedAtLayout is RFC 3339 with milliseconds, as decided_at is written.
@@ -105,6 +110,7 @@ func DecisionResponse(d gate.Decision) DecisionJSON {
 			Note:   rv.Note,
 			By:     stringOrNull(rv.By),
 			At:     timeOrNull(rv.At, time.RFC3339),
+			DueAt:  timeOrNull(rv.DueAt, time.RFC3339),
 		}
 	}
 	return out

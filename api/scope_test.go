@@ -111,9 +111,10 @@ func TestRegionScope(t *testing.T) {
 			a    actor
 			want []string
 		}{
-			{reviewer1275, []string{"APP-1275-3", "APP-1275-2"}},
-			{reviewer12, []string{"APP-1272-2", "APP-1275-3", "APP-1275-2"}},
-			{admin, []string{"APP-3573-2", "APP-1272-2", "APP-1275-3", "APP-1275-2"}},
+			// All due at once (decided at the same moment): by ID.
+			{reviewer1275, []string{"APP-1275-2", "APP-1275-3"}},
+			{reviewer12, []string{"APP-1275-2", "APP-1275-3", "APP-1272-2"}},
+			{admin, []string{"APP-1275-2", "APP-1275-3", "APP-1272-2", "APP-3573-2"}},
 		} {
 			got := decode[api.DecisionListJSON](t, p.as(t, tc.a, "GET", "/v1/reviews", nil))
 			if ids := itemIDs(got.Items); !slices.Equal(ids, tc.want) {

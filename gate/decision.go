@@ -94,6 +94,9 @@ type Review struct {
 	Note   string
 	By     string // the reviewer's subject
 	At     time.Time
+	// DueAt is when the review becomes overdue (Policy.ReviewDue); zero for
+	// reviews opened before deadlines existed.
+	DueAt time.Time
 }
 
 // Decision is gate's answer for an application. Decisions are immutable once

@@ -43,7 +43,7 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 		return Decision{}, alreadyReviewed(id)
 	}
 	now := p.Gate.now()
-	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now}
+	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now, DueAt: d.Review.DueAt}
 
 	var next Decision
 	switch action {

@@ -112,7 +112,7 @@ func (s *Service) decided(d Decision, created bool) {
 // RecheckFor.
 func (s *Service) prepareForRecord(d *Decision) {
 	if d.Outcome != OutcomeAllow {
-		d.Review = &Review{State: ReviewOpen}
+		d.Review = s.Policy.openReview(*d)
 	}
 	if recheckFor := s.Policy.For(d.RegionCode).RecheckFor; d.HasReason(ReasonRegistryUnavailable) && recheckFor > 0 {
 		d.RecheckAt = d.DecidedAt.Add(recheckBackoff(0))

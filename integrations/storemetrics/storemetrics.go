@@ -35,8 +35,17 @@ type PendingCounter interface {
 // so that a slow store slows a scrape by at most this much.
 const ScrapeTimeout = time.Second
 
-// opPending is the op label of PendingCallbacks.
-const opPending = "pending_callbacks"
+// opPending and opOverdue are the op labels of the scrape-time counts.
+const (
+	opPending = "pending_callbacks"
+	opOverdue = "count_overdue_reviews"
+)
+
+// overdueReviews counts the open reviews past due now, in every region.
+func (s *Instrumented) overdueReviews(ctx context.Context) (int, error) {
+	return s.next.CountReviews(ctx, gate.ReviewFilter{Scope: gate.Scope{All: true}, State: gate.ReviewOpen,
+		Overdue: true, Now: time.Now()})
+}
 
 var _ Store = (*Instrumented)(nil)
 
@@ -69,16 +78,21 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 	if reg == nil {
 		return s, nil
 	}
-	var errDuration, errErrors, errPending error
+	var errDuration, errErrors, errPending, errOverdue error
 	s.duration, errDuration = promreg.Register(reg, s.duration)
 	s.errors, errErrors = promreg.Register(reg, s.errors)
 	if pc, ok := next.(PendingCounter); ok {
-		_, errPending = promreg.Register(reg, &pendingCollector{store: s, count: pc.PendingCallbacks,
+		_, errPending = promreg.Register(reg, &pendingCollector{store: s, op: opPending, count: pc.PendingCallbacks,
 			desc: prometheus.NewDesc("jkngate_callback_outbox_pending",
 				"Callbacks waiting for delivery (pending, including those being retried), counted at scrape time.",
 				nil, nil)})
 	}
-	if err := cmp.Or(errDuration, errErrors, errPending); err != nil {
+	_, errOverdue = promreg.Register(reg, &pendingCollector{store: s, op: opOverdue, count: s.overdueReviews,
+		desc: prometheus.NewDesc("jkngate_reviews_overdue",
+			"Open reviews past their due time (review_due_working_days), counted at scrape time: "+
+				"past the licensing deadline a permit may be approved automatically.",
+			nil, nil)})
+	if err := cmp.Or(errDuration, errErrors, errPending, errOverdue); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -92,11 +106,13 @@ func (s *Instrumented) observe(op string, start time.Time, err error) {
 	}
 }
 
-// pendingCollector reports the outbox depth. It counts at scrape time, within
+// pendingCollector reports a count made at scrape time (the outbox depth,
+// the overdue reviews). It counts at scrape time, within
 // ScrapeTimeout; when the count fails the gauge is left out of that scrape
 // (and the error counted), rather than failing the whole scrape.
 type pendingCollector struct {
 	store *Instrumented
+	op    string
 	count func(context.Context) (int, error)
 	desc  *prometheus.Desc
 }
@@ -110,7 +126,7 @@ func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	start := time.Now()
 	n, err := c.count(ctx)
-	c.store.observe(opPending, start, err)
+	c.store.observe(c.op, start, err)
 	if err != nil {
 		return
 	}

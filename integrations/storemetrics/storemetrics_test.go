@@ -52,6 +52,9 @@ func (f *fake) EachDecision(_ context.Context, _ gate.DecisionFilter, fn func(ga
 func (f *fake) ListReviews(context.Context, gate.ReviewFilter) ([]gate.Decision, error) {
 	return nil, f.call("list_reviews")
 }
+func (f *fake) CountReviews(context.Context, gate.ReviewFilter) (int, error) {
+	return 0, f.call("count_reviews")
+}
 func (f *fake) DecisionCounts(context.Context, gate.DecisionFilter) (map[gate.Outcome]int, error) {
 	return nil, f.call("decision_counts")
 }

@@ -80,6 +80,9 @@ type reviewDoc struct {
 	Note   string `json:"note,omitempty"`
 	By     string `json:"by,omitempty"`
 	At     string `json:"at,omitempty"`
+	// DueAt is in timeLayout: fixed-width UTC text, so the stores can
+	// compare and sort it as text (review_due_at).
+	DueAt string `json:"due_at,omitempty"`
 }
 
 // applicationDoc is the submitted application. Workers hold NIKs: personal
@@ -172,11 +175,15 @@ func DecodeEvidence(b []byte) (gate.Evidence, error) {
 	return e, nil
 }
 
+// FormatTime writes t as documents do (fixed-width UTC text), for queries
+// that compare with a document's times.
+func FormatTime(t time.Time) string { return formatTime(t) }
+
 // EncodeReview returns the review document. It does not fail for any
 // gate.Review; the error is encoding/json's.
 func EncodeReview(r gate.Review) ([]byte, error) {
 	return json.Marshal(reviewDoc{State: r.State, Action: r.Action, Note: r.Note, By: r.By,
-		At: formatTime(r.At)})
+		At: formatTime(r.At), DueAt: formatTime(r.DueAt)})
 }
 
 // DecodeReview reads a review document. At comes back in UTC, or as the
@@ -191,7 +198,11 @@ func DecodeReview(b []byte) (gate.Review, error) {
 	if err != nil {
 		return gate.Review{}, fmt.Errorf("at: %w", err)
 	}
-	return gate.Review{State: doc.State, Action: doc.Action, Note: doc.Note, By: doc.By, At: at}, nil
+	due, err := parseTime(doc.DueAt)
+	if err != nil {
+		return gate.Review{}, fmt.Errorf("due_at: %w", err)
+	}
+	return gate.Review{State: doc.State, Action: doc.Action, Note: doc.Note, By: doc.By, At: at, DueAt: due}, nil
 }
 
 // EncodeApplication returns the application document, or nil when a has no
