@@ -43,9 +43,8 @@ func ParsePolicy(data []byte, name string) (gate.Policy, error) {
 	if regions, ok := doc["regions"]; ok {
 		errs = append(errs, applyRegions(&p, &regions, name)...)
 	}
-	if len(errs) > 0 {
-		return gate.Policy{}, errors.Join(errs...)
-	}
+	// Keys that could not be read kept their defaults, so the rest can
+	// still be validated: every problem is reported at once.
 	if err := p.Validate(); err != nil {
 		var ge *gate.Error
 		if !errors.As(err, &ge) || len(ge.Fields) == 0 {
@@ -54,6 +53,8 @@ func ParsePolicy(data []byte, name string) (gate.Policy, error) {
 		for _, f := range ge.Fields {
 			errs = append(errs, fmt.Errorf("%s: %s: %s", name, f.Field, f.Message))
 		}
+	}
+	if len(errs) > 0 {
 		return gate.Policy{}, errors.Join(errs...)
 	}
 	return p, nil

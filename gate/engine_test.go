@@ -2,7 +2,6 @@ package gate
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,138 +47,8 @@ func codes(d Decision) []ReasonCode {
 	return cs
 }
 
-func TestEvaluateReasons(t *testing.T) {
-	p := DefaultPolicy()
-	exempting := DefaultPolicy()
-	exempting.ExemptBusinessScales = []string{"kecil"}
-	denyOnOutage := DefaultPolicy()
-	denyOnOutage.OnRegistryUnavailable = OutcomeDeny
-	lenient := DefaultPolicy()
-	lenient.MinWorkerCoverage = 0.9
-	lenient.MaxArrearsMonths = 2
-
-	tests := []struct {
-		name    string
-		app     Application
-		f       Findings
-		p       Policy
-		want    Outcome
-		reasons []ReasonCode
-	}{
-		{"compliant", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 52, 0)}, p,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"permit not gated", app(PermitOther, 52), Findings{}, p,
-			OutcomeAllow, []ReasonCode{ReasonPermitNotGated}},
-		{"scale exempt", app(PermitBusinessLicense, 52), Findings{}, exempting,
-			OutcomeAllow, []ReasonCode{ReasonScaleExempt}},
-		{"employer not registered", app(PermitTender, 5), Findings{Employer: EmployerLookup{Fetch: live}}, p,
-			OutcomeDeny, []ReasonCode{ReasonEmployerNotRegistered}},
-		{"employer inactive", app(PermitTender, 5), Findings{Employer: employer("2", 5, 0)}, p,
-			OutcomeDeny, []ReasonCode{ReasonEmployerInactive}},
-		{"employer suspended", app(PermitTender, 5), Findings{Employer: employer("3", 5, 0)}, p,
-			OutcomeDeny, []ReasonCode{ReasonEmployerInactive}},
-		{"employer status unknown is review, never allow", app(PermitTender, 5), Findings{Employer: employer("8", 5, 0)}, p,
-			OutcomeReview, []ReasonCode{ReasonEmployerStatusUnclear}},
-		{"arrears over limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 1)}, p,
-			OutcomeDeny, []ReasonCode{ReasonContributionArrears}},
-		{"arrears exactly at limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 2)}, lenient,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"arrears one over limit", app(PermitTender, 5), Findings{Employer: employer("1", 5, 3)}, lenient,
-			OutcomeDeny, []ReasonCode{ReasonContributionArrears}},
-		{"under-registered", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 40, 0)}, p,
-			OutcomeDeny, []ReasonCode{ReasonWorkersUnderRegistered}},
-		{"coverage rounds up: 52 x 0.9 needs 47, 46 fails", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 46, 0)}, lenient,
-			OutcomeDeny, []ReasonCode{ReasonWorkersUnderRegistered}},
-		{"coverage rounds up: 52 x 0.9 needs 47, 47 passes", app(PermitBusinessLicense, 52), Findings{Employer: employer("1", 47, 0)}, lenient,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"declared 0 needs none", app(PermitBusinessLicense, 0), Findings{Employer: employer("1", 0, 0)}, p,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"several employer problems all reported", app(PermitBusinessLicense, 10), Findings{Employer: employer("2", 3, 4)}, p,
-			OutcomeDeny, []ReasonCode{ReasonEmployerInactive, ReasonContributionArrears, ReasonWorkersUnderRegistered}},
-		{"worker not registered", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, false, "", "")}}, p,
-			OutcomeDeny, []ReasonCode{ReasonWorkerNotRegistered}},
-		{"worker unpaid 9", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "9", "13")}}, p,
-			OutcomeDeny, []ReasonCode{ReasonWorkerInactive}},
-		{"worker inactive month end 15", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "15", "13")}}, p,
-			OutcomeDeny, []ReasonCode{ReasonWorkerInactive}},
-		{"worker mandiri", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "14")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
-		{"worker PBI", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "21")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
-		{"worker government contract employee (10) is not the applicant's to pay by default", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "10")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid}},
-		{"coverage loophole closed: no employer data, 52 declared, 1 compliant listed", app(PermitBusinessLicense, 52),
-			Findings{EmployerErr: errDisabled, WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "13")}}, p,
-			OutcomeReview, []ReasonCode{ReasonInsufficientEvidence}},
-		{"no employer data, listed active workers reach the required count", app(PermitBusinessLicense, 2),
-			Findings{EmployerErr: errDisabled, WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "0", "13"), worker(1, true, "0", "13")}}, p,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"no employer data, a mandiri worker does not count towards the required", app(PermitBusinessLicense, 2),
-			Findings{EmployerErr: errDisabled, WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "0", "13"), worker(1, true, "0", "14")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerNotEmployerPaid, ReasonInsufficientEvidence}},
-		{"worker deceased 2", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "2", "13")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
-		{"worker age limit 6", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "6", "13")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
-		{"worker suspended 7", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "7", "13")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
-		{"worker unknown status code is review, never allow", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "99", "13")}}, p,
-			OutcomeReview, []ReasonCode{ReasonWorkerStatusUnclear}},
-		{"insufficient evidence", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDisabled}, p,
-			OutcomeReview, []ReasonCode{ReasonInsufficientEvidence}},
-		{"no employer source, listed workers decide", app(PermitBusinessLicense, 1),
-			Findings{EmployerErr: errDisabled, WorkersListed: 1, Workers: []WorkerFinding{worker(0, true, "0", "13")}}, p,
-			OutcomeAllow, []ReasonCode{ReasonCompliant}},
-		{"registry unavailable is review by default", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDown}, p,
-			OutcomeReview, []ReasonCode{ReasonRegistryUnavailable}},
-		{"registry unavailable follows the policy", app(PermitBusinessLicense, 3), Findings{EmployerErr: errDown}, denyOnOutage,
-			OutcomeDeny, []ReasonCode{ReasonRegistryUnavailable}},
-		{"a worker lookup failing is unavailable, not unregistered", app(PermitBusinessLicense, 1),
-			Findings{Employer: employer("1", 1, 0), WorkersListed: 1, Workers: []WorkerFinding{{Position: 0, NIK: "1275014101900001", Err: errDown}}}, p,
-			OutcomeReview, []ReasonCode{ReasonRegistryUnavailable}},
-		{"deny outranks review", app(PermitBusinessLicense, 2),
-			Findings{Employer: employer("1", 2, 0), WorkersListed: 2, Workers: []WorkerFinding{worker(0, true, "7", "13"), worker(1, false, "", "")}}, p,
-			OutcomeDeny, []ReasonCode{ReasonWorkerNotRegistered, ReasonWorkerStatusUnclear}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := Evaluate(tt.app, tt.f, tt.p, t0)
-			for _, r := range d.Reasons {
-				if r.Outcome == OutcomeDeny && !strings.HasSuffix(r.LegalBasis, tt.p.LegalBasis.Sanction) {
-					t.Errorf("%s: a denial must end with the sanction article: %q", r.Code, r.LegalBasis)
-				}
-				if strings.Contains(r.LegalBasis, "Pasal 13") && r.Outcome == OutcomeDeny &&
-					strings.Contains(r.LegalBasis, "PP 86/2013 Pasal 13") {
-					t.Errorf("%s: PP 86/2013 Pasal 13 is no basis for a denial: %q", r.Code, r.LegalBasis)
-				}
-			}
-			if d.Outcome != tt.want {
-				t.Errorf("outcome = %s, want %s (reasons %v)", d.Outcome, tt.want, codes(d))
-			}
-			if got := codes(d); !slices.Equal(got, tt.reasons) {
-				t.Errorf("reasons = %v, want %v", got, tt.reasons)
-			}
-			for _, r := range d.Reasons {
-				if r.Message == "" || r.MessageEN == "" || r.LegalBasis == "" {
-					t.Errorf("%s: message, message_en and legal_basis must all be set: %+v", r.Code, r)
-				}
-				if r.Outcome != OutcomeAllow && r.Code != ReasonRegistryUnavailable && r.Remedy == "" {
-					t.Errorf("%s: a deny or review reason needs a remedy", r.Code)
-				}
-			}
-		})
-	}
-}
+// The rule table (every reason code and its boundaries) lives in
+// testdata/*.yaml as policy test cases, run by TestPolicyCases.
 
 func TestEvaluateDetailsAndMasking(t *testing.T) {
 	p := DefaultPolicy()

@@ -171,6 +171,7 @@ func (p Policy) Validate() error {
 			add("branch_offices."+code, "must be a 2-digit province or 4-digit regency/city code")
 		}
 	}
+	baseFields := slices.Clone(fs)
 	for code, r := range p.Regions {
 		if !ValidRegionCode(code) {
 			add("regions."+code, "must be a 2-digit province or 4-digit regency/city code")
@@ -179,7 +180,9 @@ func (p Policy) Validate() error {
 		if err := r.Validate(); err != nil {
 			if ge, ok := err.(*Error); ok {
 				for _, f := range ge.Fields {
-					add("regions."+code+"."+f.Field, "%s", f.Message)
+					if !contains(baseFields, f) { // an inherited problem is reported once
+						add("regions."+code+"."+f.Field, "%s", f.Message)
+					}
 				}
 			}
 		}

@@ -41,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args, getenv, stdout, stderr)
 	case "retention":
 		return retention(ctx, args, getenv, stdout, stderr)
+	case "policy":
+		return policyCmd(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "jkngate", version)
 		return nil
@@ -59,5 +61,7 @@ const usage = `usage: jkngate [serve|demo|migrate|version]
   migrate  apply database migrations and exit
   retention run
            erase worker-level personal data older than JKNGATE_RETENTION
+  policy check FILE | policy test DIR
+           validate a policy file; run YAML policy test cases
   version  print the version
 `
