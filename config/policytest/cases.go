@@ -234,7 +234,7 @@ func policyOf(file string, base, own map[string]yaml.Node) (gate.Policy, error) 
 func (c Case) inputs() (gate.Application, gate.Findings, error) {
 	a := c.Application
 	app := gate.Application{ID: "CASE-1", NIB: "9120001234567", RegionCode: or(a.RegionCode, "1275"),
-		PermitType: gate.PermitType(or(a.PermitType, string(gate.PermitBusinessLicense))),
+		PermitType:    gate.PermitType(or(a.PermitType, string(gate.PermitBusinessLicense))),
 		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, BPJSEmployerCode: a.BPJSEmployerCode}
 	live := gate.Fetch{Source: gate.SourceLive, AsOf: now}
 	f := gate.Findings{WorkersListed: len(c.Findings.Workers)}
