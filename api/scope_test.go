@@ -130,8 +130,8 @@ func TestRegionScope(t *testing.T) {
 		}{{officer1275, []string{"1275"}}, {officer12, []string{"1272", "1275"}}, {admin, []string{"1272", "1275", "3573"}}} {
 			got := decode[api.CoverageJSON](t, p.as(t, tc.a, "GET", "/v1/reports/coverage", nil))
 			var regions []string
-			for _, r := range got.Regions {
-				regions = append(regions, r.Region)
+			for _, r := range got.Groups {
+				regions = append(regions, r.Group)
 			}
 			if !slices.Equal(regions, tc.want) {
 				t.Errorf("%s: regions %v, want %v", tc.a.sub, regions, tc.want)
