@@ -6,7 +6,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// DecisionJSON is the public decision document of contract section 4. It
+// DecisionJSON is the public decision document (api/openapi.yaml, Decision). It
 // leaves out where the decision came from (webhook client, delivery id,
 // callback URL): those are not the caller's business.
 type DecisionJSON struct {

@@ -13,7 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// LoadPolicy reads the YAML policy file at path (contract section 5, plus
+// LoadPolicy reads the YAML policy file at path (README, "Policy", plus
 // worker_sample_size); "" returns gate.DefaultPolicy(). Keys the file leaves
 // out keep the default's value. Durations take time.ParseDuration syntax
 // ("72h") or, as a convenience, whole days in front ("30d", "1d12h").

@@ -18,7 +18,7 @@ const (
 	PermitOther              PermitType = "other"
 )
 
-// PermitTypes lists every permit type, in the contract's order.
+// PermitTypes lists every permit type, in the order api/openapi.yaml lists them.
 var PermitTypes = []PermitType{PermitBusinessLicense, PermitBuildingPermit, PermitTender,
 	PermitForeignWorker, PermitOutsourcingLicense, PermitOther}
 

@@ -24,11 +24,11 @@ func (o Outcome) Severity() int {
 	}
 }
 
-// ReasonCode is a stable reason code (contract section 4): new ones may be
+// ReasonCode is a stable reason code (README, "Decisions and reason codes"): new ones may be
 // added, existing ones are never renamed.
 type ReasonCode string
 
-// Every reason code of contract section 4.
+// Every reason code of the README's table.
 const (
 	ReasonCompliant              ReasonCode = "COMPLIANT"
 	ReasonPermitNotGated         ReasonCode = "PERMIT_NOT_GATED"
@@ -46,7 +46,7 @@ const (
 	ReasonInsufficientEvidence   ReasonCode = "INSUFFICIENT_EVIDENCE"
 	ReasonRegistryUnavailable    ReasonCode = "REGISTRY_UNAVAILABLE"
 	// ReasonEmployerStatusUnclear: the employer's status code is not one gate
-	// knows (contract section 8 says such a code is treated as unclear).
+	// knows: a code not known is treated as unclear, never as active.
 	ReasonEmployerStatusUnclear ReasonCode = "EMPLOYER_STATUS_UNCLEAR"
 	// ReasonWorkerOtherEmployer: a listed worker is active and employer-paid,
 	// but BPJS has the worker under another employer's code.
@@ -140,7 +140,7 @@ const (
 	ReviewClosed = "closed"
 )
 
-// Review actions (contract section 6).
+// Review actions (README, "The people's API").
 const (
 	ActionUphold     = "uphold"
 	ActionOverride   = "override"

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Policy is a region's rules for the gate (contract section 5).
+// Policy is a region's rules for the gate (README, "Policy").
 type Policy struct {
 	Version              string
 	GatedPermitTypes     []PermitType
@@ -91,7 +91,7 @@ func DefaultLegalBasis() LegalBasis {
 	}
 }
 
-// DefaultPolicy returns the built-in policy of contract section 5.
+// DefaultPolicy returns the built-in policy (README, "Policy").
 func DefaultPolicy() Policy {
 	return Policy{
 		Version: "default-2026.11",

@@ -8,7 +8,7 @@ import (
 // Source says where the data behind a decision came from.
 type Source string
 
-// The evidence sources of contract section 4.
+// The evidence sources of a decision (api/openapi.yaml, Source).
 const (
 	SourceLive  Source = "live"  // fetched from BPJS for this decision
 	SourceCache Source = "cache" // cached and still fresh

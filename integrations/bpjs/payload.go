@@ -85,7 +85,7 @@ func decodeParticipant(plain []byte, nik string) (gate.Participant, error) {
 }
 
 // decodeEmployer maps the data-sharing endpoint's {"badanUsaha": {...}}
-// (contract section 8) for a lookup of nib.
+// (README, "The BPJS simulator": BadanUsaha/nib) for a lookup of nib.
 func decodeEmployer(plain []byte, nib string) (gate.Employer, error) {
 	var body struct {
 		BadanUsaha *badanUsaha `json:"badanUsaha"`

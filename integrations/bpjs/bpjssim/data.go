@@ -8,7 +8,7 @@ import (
 
 // Scenario labels a simulated employer by the gate outcome it is built to
 // produce under gate.DefaultPolicy, so that tests and the demo can pick a
-// company for each path of the contract's reason table.
+// company for each path of the README's reason table.
 type Scenario string
 
 // The employer scenarios. Each is built so that an application using the
