@@ -99,6 +99,7 @@ func callAll(s storemetrics.Store) {
 	s.ListDecisions(ctx, gate.DecisionFilter{})
 	s.EachDecision(ctx, gate.DecisionFilter{}, func(gate.Decision) error { return nil })
 	s.ListReviews(ctx, gate.ReviewFilter{})
+	s.CountReviews(ctx, gate.ReviewFilter{})
 	s.DecisionCounts(ctx, gate.DecisionFilter{})
 	s.CloseReview(ctx, "d", gate.Review{}, nil, nil)
 	s.RecordSuperseding(ctx, "d", gate.Decision{}, nil)
@@ -111,7 +112,7 @@ func callAll(s storemetrics.Store) {
 }
 
 var ops = []string{"record_decision", "decision_for_webhook", "decision", "ping", "list_decisions",
-	"each_decision", "list_reviews", "decision_counts", "close_review", "record_superseding",
+	"each_decision", "list_reviews", "count_reviews", "decision_counts", "close_review", "record_superseding",
 	"record_access", "list_audit", "claim_callbacks", "finish_callback", "claim_rechecks", "finish_recheck"}
 
 // sample is one gathered sample: a counter or gauge value, or a
@@ -212,6 +213,21 @@ func TestEachDecisionLeavesOutTheCallersTime(t *testing.T) {
 	})
 	if got := gather(t, reg, "jkngate_store_operation_duration_seconds")["each_decision"]; got.value != 1 || got.sum >= 0.05 {
 		t.Errorf("each_decision timed %v times, %vs in all; want once, without the 100ms in fn", got.value, got.sum)
+	}
+}
+
+func TestOverdueReviewsGauge(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	f := &fake{}
+	if _, err := storemetrics.New(f, reg); err != nil {
+		t.Fatal(err)
+	}
+	g := gather(t, reg, "jkngate_reviews_overdue")
+	if len(g) != 1 {
+		t.Fatalf("jkngate_reviews_overdue = %v, want one sample", g)
+	}
+	if !slices.Contains(f.calls, "count_reviews") {
+		t.Errorf("the gauge did not count reviews: %v", f.calls)
 	}
 }
 
