@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -126,7 +128,7 @@ func workerReasonFor(code ReasonCode, ws []WorkerFinding, applicant string, p Po
 		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan tidak terdaftar di BPJS Kesehatan: %s.", n, who)
 		r.MessageEN = fmt.Sprintf("%d listed workers are not registered with BPJS Kesehatan: %s.", n, who)
 	case ReasonWorkerInactive:
-		r.Outcome, r.LegalBasis = OutcomeDeny, p.denyBasis(p.LegalBasis.Registration, p.LegalBasis.Contribution)
+		r.Outcome, r.LegalBasis = OutcomeDeny, p.denyBasis(inactiveDuties(ws, p)...)
 		r.Message, r.MessageEN = inactiveMessages(ws)
 	case ReasonWorkerNotEmployerPaid:
 		r.Outcome, r.LegalBasis = OutcomeReview, p.LegalBasis.Registration
@@ -147,6 +149,33 @@ func workerReasonFor(code ReasonCode, ws []WorkerFinding, applicant string, p Po
 	}
 	r.Remedy = p.remedy(region, pairs...)
 	return r
+}
+
+// inactiveDuties are the duties inactive workers show unmet: registration
+// for status 15 (no longer registered as working there), contribution for
+// status 9 (contributions unpaid).
+func inactiveDuties(ws []WorkerFinding, p Policy) []string {
+	var duties []string
+	for _, w := range ws {
+		d := p.LegalBasis.Contribution
+		if w.Lookup.Participant.Status == ParticipantInactiveMonthEnd {
+			d = p.LegalBasis.Registration
+		}
+		if !contains(duties, d) {
+			duties = append(duties, d)
+		}
+	}
+	slices.SortStableFunc(duties, func(a, b string) int { // registration before contribution
+		return cmp.Compare(boolInt(a != p.LegalBasis.Registration), boolInt(b != p.LegalBasis.Registration))
+	})
+	return duties
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // inactiveMessages tells status 9 (contributions unpaid) from status 15
