@@ -105,7 +105,7 @@ func workersUnderRegistered(declared, active, required, registered int, p Policy
 		LegalBasis: p.denyBasis(p.LegalBasis.Registration),
 		Remedy: p.remedy(region, [2]string{
 			fmt.Sprintf("Daftarkan %d pekerja lagi sebagai peserta PPU melalui e-Dabu.", missing),
-			fmt.Sprintf("Register %d more workers as wage-earner participants (PPU) through e-Dabu.", missing)}),
+			fmt.Sprintf("Register %d more %s as wage-earner participants (PPU) through e-Dabu.", missing, plural(missing, "worker", "workers"))}),
 		Details: map[string]any{"declared": declared, "active": active, "required": required,
 			"registered": registered}}
 }
@@ -138,4 +138,11 @@ func registryUnavailable(u unavailableCounts, p Policy) Reason {
 		LegalBasis: basis,
 		Remedy:     "Tidak perlu tindakan; keputusan akan diperbarui setelah data BPJS Kesehatan tersedia / No action needed; the decision will be updated once BPJS Kesehatan data is available.",
 		Details:    map[string]any{"employer_unavailable": u.employer, "workers_unavailable": u.workers}}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -126,18 +126,18 @@ func workerReasonFor(code ReasonCode, ws []WorkerFinding, applicant string, p Po
 	case ReasonWorkerNotRegistered:
 		r.Outcome, r.LegalBasis = OutcomeDeny, p.denyBasis(p.LegalBasis.Registration)
 		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan tidak terdaftar di BPJS Kesehatan: %s.", n, who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are not registered with BPJS Kesehatan: %s.", n, who)
+		r.MessageEN = fmt.Sprintf("%s not registered with BPJS Kesehatan: %s.", listedAre(n), who)
 	case ReasonWorkerInactive:
 		r.Outcome, r.LegalBasis = OutcomeDeny, p.denyBasis(inactiveDuties(ws, p)...)
 		r.Message, r.MessageEN = inactiveMessages(ws)
 	case ReasonWorkerNotEmployerPaid:
 		r.Outcome, r.LegalBasis = OutcomeReview, p.LegalBasis.Registration
 		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan aktif, tetapi tidak didaftarkan oleh pemberi kerja (%s): %s.", n, segmentsOf(ws), who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are active, but not registered by the employer (%s): %s.", n, segmentsOf(ws), who)
+		r.MessageEN = fmt.Sprintf("%s active, but not registered by the employer (%s): %s.", listedAre(n), segmentsOf(ws), who)
 	case ReasonWorkerOtherEmployer:
 		r.Outcome, r.LegalBasis = OutcomeReview, p.LegalBasis.Registration
 		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan aktif sebagai PPU, tetapi terdaftar pada badan usaha lain (bukan %s): %s.", n, applicant, who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are active as PPU, but registered under another employer (not %s): %s.", n, applicant, who)
+		r.MessageEN = fmt.Sprintf("%s active as PPU, but registered under another employer (not %s): %s.", listedAre(n), applicant, who)
 	default: // ReasonWorkerStatusUnclear
 		r.Outcome, r.LegalBasis = OutcomeReview, p.LegalBasis.Supervision
 		r.Message = fmt.Sprintf("Status kepesertaan %d pekerja yang dicantumkan (%s) perlu diverifikasi petugas BPJS Kesehatan: %s.", n, statusesOf(ws), who)
@@ -194,16 +194,24 @@ func inactiveMessages(ws []WorkerFinding) (id, en string) {
 	if len(unpaid) > 0 {
 		ids = append(ids, fmt.Sprintf("%d pekerja tidak aktif karena iuran belum dibayar (status 9 %s): %s",
 			len(unpaid), participantStatusText(unpaid[0].Lookup.Participant), names(unpaid)))
-		ens = append(ens, fmt.Sprintf("%d listed workers are inactive because contributions are unpaid (status 9 %s): %s",
-			len(unpaid), participantStatusText(unpaid[0].Lookup.Participant), names(unpaid)))
+		ens = append(ens, fmt.Sprintf("%s inactive because contributions are unpaid (status 9 %s): %s",
+			listedAre(len(unpaid)), participantStatusText(unpaid[0].Lookup.Participant), names(unpaid)))
 	}
 	if len(monthEnd) > 0 {
 		ids = append(ids, fmt.Sprintf("%d pekerja tidak aktif sejak akhir bulan, misalnya setelah berhenti bekerja (status 15 %s): %s",
 			len(monthEnd), participantStatusText(monthEnd[0].Lookup.Participant), names(monthEnd)))
-		ens = append(ens, fmt.Sprintf("%d listed workers are inactive as of the end of a month, e.g. after leaving a job (status 15 %s): %s",
-			len(monthEnd), participantStatusText(monthEnd[0].Lookup.Participant), names(monthEnd)))
+		ens = append(ens, fmt.Sprintf("%s inactive as of the end of a month, e.g. after leaving a job (status 15 %s): %s",
+			listedAre(len(monthEnd)), participantStatusText(monthEnd[0].Lookup.Participant), names(monthEnd)))
 	}
 	return strings.Join(ids, "; ") + ".", strings.Join(ens, "; ") + "."
+}
+
+// listedAre is "1 listed worker is" or "n listed workers are".
+func listedAre(n int) string {
+	if n == 1 {
+		return "1 listed worker is"
+	}
+	return fmt.Sprintf("%d listed workers are", n)
 }
 
 // names lists workers by position and masked NIK, at most maxNamedWorkers.
