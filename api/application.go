@@ -15,7 +15,8 @@ import (
 // applicationFields is the order of an application's fields in the contract;
 // field errors are reported in this order.
 var applicationFields = []string{"application_id", "nib", "npwp", "company_name", "region_code",
-	"permit_type", "kbli", "risk_level", "business_scale", "declared_workers", "workers", "callback_url"}
+	"permit_type", "kbli", "risk_level", "business_scale", "declared_workers", "workers", "callback_url",
+	"bpjs_employer_code"}
 
 // parseApplication decodes an application's data object (contract section
 // 3) field by field, so that every field of the wrong JSON type is named,
@@ -38,6 +39,7 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 	app.RiskLevel = p.str(obj, "risk_level")
 	app.BusinessScale = p.str(obj, "business_scale")
 	app.CallbackURL = p.str(obj, "callback_url")
+	app.BPJSEmployerCode = p.str(obj, "bpjs_employer_code")
 	app.DeclaredWorkers = p.declaredWorkers(obj["declared_workers"])
 	if arr, ok := p.array(obj["kbli"], "kbli"); ok {
 		app.KBLI = make([]string, len(arr))

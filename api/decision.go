@@ -6,7 +6,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// DecisionJSON is the public decision document of contract section 4. It
+// DecisionJSON is the public decision document (api/openapi.yaml, Decision). It
 // leaves out where the decision came from (webhook client, delivery id,
 // callback URL): those are not the caller's business.
 type DecisionJSON struct {
@@ -18,10 +18,13 @@ type DecisionJSON struct {
 	Reasons       []ReasonJSON `json:"reasons"`
 	Evidence      EvidenceJSON `json:"evidence"`
 	PolicyVersion string       `json:"policy_version"`
-	DecidedAt     string       `json:"decided_at"`
-	ValidUntil    string       `json:"valid_until"`
-	Supersedes    *string      `json:"supersedes"`
-	Review        *ReviewJSON  `json:"review"`
+	// PolicyRegion is the region code whose policy override decided, absent
+	// when the base policy did.
+	PolicyRegion string      `json:"policy_region,omitempty"`
+	DecidedAt    string      `json:"decided_at"`
+	ValidUntil   string      `json:"valid_until"`
+	Supersedes   *string     `json:"supersedes"`
+	Review       *ReviewJSON `json:"review"`
 	// DryRun is set on what-if evaluations, which record nothing.
 	DryRun bool `json:"dry_run,omitempty"`
 }
@@ -54,6 +57,11 @@ type ReviewJSON struct {
 	Note   string  `json:"note"`
 	By     *string `json:"by"`
 	At     *string `json:"at"`
+	// DueAt is when the review becomes overdue (absent for reviews opened
+	// before deadlines existed); Overdue says whether an open review is past
+	// it.
+	DueAt   *string `json:"due_at,omitempty"`
+	Overdue bool    `json:"overdue,omitempty"`
 }
 
 // decidedAtLayout is RFC 3339 with milliseconds, as decided_at is written.
@@ -77,6 +85,7 @@ func DecisionResponse(d gate.Decision) DecisionJSON {
 			WorkersChecked: d.Evidence.WorkersChecked,
 		},
 		PolicyVersion: d.PolicyVersion,
+		PolicyRegion:  d.Evidence.PolicyRegion,
 		DecidedAt:     d.DecidedAt.UTC().Format(decidedAtLayout),
 		ValidUntil:    d.ValidUntil.UTC().Format(time.RFC3339),
 		Supersedes:    stringOrNull(d.Supersedes),
@@ -101,6 +110,7 @@ func DecisionResponse(d gate.Decision) DecisionJSON {
 			Note:   rv.Note,
 			By:     stringOrNull(rv.By),
 			At:     timeOrNull(rv.At, time.RFC3339),
+			DueAt:  timeOrNull(rv.DueAt, time.RFC3339),
 		}
 	}
 	return out

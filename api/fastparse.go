@@ -28,7 +28,8 @@ type applicationJSON struct {
 	Workers         []struct {
 		NIK string `json:"nik"`
 	} `json:"workers"`
-	CallbackURL string `json:"callback_url"`
+	CallbackURL      string `json:"callback_url"`
+	BPJSEmployerCode string `json:"bpjs_employer_code"`
 }
 
 // parseValidSubmission is the webhook's fast path: one decode into the
@@ -46,7 +47,7 @@ func parseValidSubmission(body []byte) (gate.Application, bool) {
 	app := gate.Application{ID: d.ApplicationID, NIB: d.NIB, NPWP: d.NPWP, CompanyName: d.CompanyName,
 		RegionCode: d.RegionCode, PermitType: gate.PermitType(d.PermitType), KBLI: d.KBLI,
 		RiskLevel: d.RiskLevel, BusinessScale: d.BusinessScale, DeclaredWorkers: *d.DeclaredWorkers,
-		CallbackURL: d.CallbackURL}
+		CallbackURL: d.CallbackURL, BPJSEmployerCode: d.BPJSEmployerCode}
 	if len(d.Workers) > 0 {
 		app.Workers = make([]gate.Worker, len(d.Workers))
 		for i, w := range d.Workers {

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,13 +14,16 @@ import (
 // characters.
 const maxReviewBody = 64 << 10
 
-// listReviews is GET /v1/reviews?state=open|closed: the review queue (open,
-// the default) or the reviewed decisions (closed).
+// listReviews is GET /v1/reviews?state=open|closed&overdue=true: the review
+// queue (open, the default, soonest due first; overdue=true keeps those past
+// due) or the reviewed decisions (closed, newest first).
 func (s *server) listReviews(c echo.Context, a gate.Actor) error {
-	q := newQuery(c.QueryParams(), "state", "limit", "cursor")
+	q := newQuery(c.QueryParams(), "state", "overdue", "limit", "cursor")
 	f := gate.ReviewFilter{
 		State: q.check("state", func(v string) bool { return v == gate.ReviewOpen || v == gate.ReviewClosed },
 			"must be open or closed"),
+		Overdue: q.check("overdue", func(v string) bool { return v == "true" || v == "false" },
+			"must be true or false") == "true",
 		Limit: q.limit(),
 		After: q.cursor(decisionIDPrefix),
 	}
@@ -30,7 +34,9 @@ func (s *server) listReviews(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, decisionList(items, next))
+	list := decisionList(items, next)
+	markOverdue(list.Items, items, s.now())
+	return c.JSON(http.StatusOK, list)
 }
 
 // reviewDecision is POST /v1/decisions/:decision_id/review with
@@ -65,4 +71,14 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, DecisionResponse(d))
+}
+
+// markOverdue sets overdue on the open reviews of a listing that are past
+// due at now.
+func markOverdue(out []DecisionJSON, items []gate.Decision, now time.Time) {
+	for i, d := range items {
+		if out[i].Review != nil && d.Review.Overdue(now) {
+			out[i].Review.Overdue = true
+		}
+	}
 }

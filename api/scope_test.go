@@ -111,9 +111,10 @@ func TestRegionScope(t *testing.T) {
 			a    actor
 			want []string
 		}{
-			{reviewer1275, []string{"APP-1275-3", "APP-1275-2"}},
-			{reviewer12, []string{"APP-1272-2", "APP-1275-3", "APP-1275-2"}},
-			{admin, []string{"APP-3573-2", "APP-1272-2", "APP-1275-3", "APP-1275-2"}},
+			// All due at once (decided at the same moment): by ID.
+			{reviewer1275, []string{"APP-1275-2", "APP-1275-3"}},
+			{reviewer12, []string{"APP-1275-2", "APP-1275-3", "APP-1272-2"}},
+			{admin, []string{"APP-1275-2", "APP-1275-3", "APP-1272-2", "APP-3573-2"}},
 		} {
 			got := decode[api.DecisionListJSON](t, p.as(t, tc.a, "GET", "/v1/reviews", nil))
 			if ids := itemIDs(got.Items); !slices.Equal(ids, tc.want) {
@@ -129,8 +130,8 @@ func TestRegionScope(t *testing.T) {
 		}{{officer1275, []string{"1275"}}, {officer12, []string{"1272", "1275"}}, {admin, []string{"1272", "1275", "3573"}}} {
 			got := decode[api.CoverageJSON](t, p.as(t, tc.a, "GET", "/v1/reports/coverage", nil))
 			var regions []string
-			for _, r := range got.Regions {
-				regions = append(regions, r.Region)
+			for _, r := range got.Groups {
+				regions = append(regions, r.Group)
 			}
 			if !slices.Equal(regions, tc.want) {
 				t.Errorf("%s: regions %v, want %v", tc.a.sub, regions, tc.want)

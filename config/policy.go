@@ -6,13 +6,14 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
 	"go.yaml.in/yaml/v3"
 )
 
-// LoadPolicy reads the YAML policy file at path (contract section 5, plus
+// LoadPolicy reads the YAML policy file at path (README, "Policy", plus
 // worker_sample_size); "" returns gate.DefaultPolicy(). Keys the file leaves
 // out keep the default's value. Durations take time.ParseDuration syntax
 // ("72h") or, as a convenience, whole days in front ("30d", "1d12h").
@@ -20,18 +21,50 @@ import (
 // the file and the key, e.g. "policy.yaml: min_worker_coverage: must be
 // between 0 and 1"; unknown keys and keys without a value are errors.
 func LoadPolicy(path string) (gate.Policy, error) {
-	p := gate.DefaultPolicy()
 	if path == "" {
-		return p, nil
+		return gate.DefaultPolicy(), nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return gate.Policy{}, fmt.Errorf("%s: %w", Prefix+"POLICY_FILE", err)
 	}
+	return ParsePolicy(data, path)
+}
+
+// ParsePolicy reads a YAML policy document, as LoadPolicy does; name
+// prefixes every error (a file name).
+func ParsePolicy(data []byte, name string) (gate.Policy, error) {
+	p := gate.DefaultPolicy()
 	doc, err := decodeMapping(data)
 	if err != nil {
-		return gate.Policy{}, fmt.Errorf("%s: %w", path, err)
+		return gate.Policy{}, fmt.Errorf("%s: %w", name, err)
 	}
+	errs := applyPolicy(&p, doc, name, "", true)
+	if regions, ok := doc["regions"]; ok {
+		errs = append(errs, applyRegions(&p, &regions, name)...)
+	}
+	// Keys that could not be read kept their defaults, so the rest can
+	// still be validated: every problem is reported at once.
+	if err := p.Validate(); err != nil {
+		var ge *gate.Error
+		if !errors.As(err, &ge) || len(ge.Fields) == 0 {
+			return gate.Policy{}, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, f := range ge.Fields {
+			errs = append(errs, fmt.Errorf("%s: %s: %s", name, f.Field, f.Message))
+		}
+	}
+	if len(errs) > 0 {
+		return gate.Policy{}, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// applyPolicy sets the keys of doc on p; errors name the file and the key
+// under path ("" or "regions.1272."). The
+// base policy (base true) also takes branch_offices and regions (which the
+// caller applies once the base is complete).
+func applyPolicy(p *gate.Policy, doc map[string]yaml.Node, name, path string, base bool) []error {
 	fields := map[string]any{
 		"version":                 &p.Version,
 		"gated_permit_types":      &p.GatedPermitTypes,
@@ -44,35 +77,54 @@ func LoadPolicy(path string) (gate.Policy, error) {
 		"decision_valid_for":      &p.DecisionValidFor,
 		"recheck_for":             &p.RecheckFor,
 		"worker_sample_size":      &p.WorkerSampleSize,
+		"review_due_working_days": &p.ReviewDueWorkingDays,
+		"holidays":                &p.Holidays,
+		"legal_basis":             &p.LegalBasis,
+	}
+	if base {
+		fields["branch_offices"] = &p.BranchOffices
+		fields["regions"] = nil // applied by applyRegions
 	}
 	var errs []error
 	for _, key := range sortedKeys(doc) {
 		field, ok := fields[key]
 		if !ok {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, key))
+			errs = append(errs, fmt.Errorf("%s: %sunknown key %q", name, strings.ReplaceAll(path, ".", ": "), key))
+			continue
+		}
+		if field == nil {
 			continue
 		}
 		node := doc[key]
 		if err := decodePolicyField(&node, field); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s: %w", path, key, err))
+			errs = append(errs, fmt.Errorf("%s: %s%s: %w", name, path, key, err))
 		}
 	}
-	// Validate even after decoding errors, so that one run reports every
-	// fault; a key that failed to decode kept its default, which is valid.
-	if err := p.Validate(); err != nil {
-		var ge *gate.Error
-		if !errors.As(err, &ge) || len(ge.Fields) == 0 {
-			errs = append(errs, fmt.Errorf("%s: %w", path, err))
-		} else {
-			for _, f := range ge.Fields {
-				errs = append(errs, fmt.Errorf("%s: %s: %s", path, f.Field, f.Message))
-			}
+	return errs
+}
+
+// applyRegions builds the effective policy of each region under the regions
+// key: the base policy with the region's keys changed.
+func applyRegions(p *gate.Policy, n *yaml.Node, name string) []error {
+	if n.Kind != yaml.MappingNode {
+		return []error{fmt.Errorf("%s: regions: must be a mapping of region codes to policy keys", name)}
+	}
+	var errs []error
+	p.Regions = map[string]gate.Policy{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		code, body := n.Content[i].Value, n.Content[i+1]
+		var doc map[string]yaml.Node
+		if body.Kind != yaml.MappingNode || body.Decode(&doc) != nil {
+			errs = append(errs, fmt.Errorf("%s: regions.%s: must be a mapping of policy keys", name, code))
+			continue
 		}
+		var regionErrs []error
+		p.Regions[code] = p.Override(code, func(r *gate.Policy) {
+			regionErrs = applyPolicy(r, doc, name, "regions."+code+".", false)
+		})
+		errs = append(errs, regionErrs...)
 	}
-	if len(errs) > 0 {
-		return gate.Policy{}, errors.Join(errs...)
-	}
-	return p, nil
+	return errs
 }
 
 // decodePolicyField decodes one policy value into the field p points at.
@@ -120,6 +172,10 @@ func decodePolicyField(n *yaml.Node, p any) error {
 			return err
 		}
 		*p = list
+	case *gate.LegalBasis:
+		return decodeLegalBasis(n, p)
+	case *map[string]gate.BranchOffice:
+		return decodeBranchOffices(n, p)
 	case *[]gate.PermitType:
 		list, err := stringList(n)
 		if err != nil {
@@ -173,4 +229,46 @@ func parseDays(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("bad duration %q", s)
 	}
 	return d + rest, nil
+}
+
+// decodeLegalBasis sets the citations n names, keeping the others.
+func decodeLegalBasis(n *yaml.Node, lb *gate.LegalBasis) error {
+	if n.Kind != yaml.MappingNode {
+		return errors.New("must be a mapping with regional, registration, contribution, sanction, supervision")
+	}
+	fields := map[string]*string{"regional": &lb.Regional, "registration": &lb.Registration,
+		"contribution": &lb.Contribution, "sanction": &lb.Sanction, "supervision": &lb.Supervision}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, v := n.Content[i].Value, n.Content[i+1]
+		f, ok := fields[key]
+		if !ok {
+			return fmt.Errorf("unknown key %q", key)
+		}
+		if v.Kind != yaml.ScalarNode {
+			return fmt.Errorf("%s: must be a string", key)
+		}
+		*f = v.Value
+	}
+	return nil
+}
+
+// decodeBranchOffices reads region code -> {name, address}.
+func decodeBranchOffices(n *yaml.Node, m *map[string]gate.BranchOffice) error {
+	if n.Kind != yaml.MappingNode {
+		return errors.New(`must be a mapping like "1275": {name: Medan, address: "..."}`)
+	}
+	out := map[string]gate.BranchOffice{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		code, v := n.Content[i].Value, n.Content[i+1]
+		var b struct {
+			Name    string `yaml:"name"`
+			Address string `yaml:"address"`
+		}
+		if v.Kind != yaml.MappingNode || v.Decode(&b) != nil || b.Name == "" {
+			return fmt.Errorf("%s: must be a mapping with a name and an address", code)
+		}
+		out[code] = gate.BranchOffice{Name: b.Name, Address: b.Address}
+	}
+	*m = out
+	return nil
 }

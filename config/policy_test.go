@@ -15,10 +15,11 @@ gated_permit_types: [business_license, building_permit, tender, foreign_worker_p
 exempt_business_scales: []
 min_worker_coverage: 1.0
 max_arrears_months: 0
-employer_paid_segments: ["10", "13"]
+employer_paid_segments: ["13"]
 on_registry_unavailable: review
 max_data_age: 72h
 decision_valid_for: 720h
+review_due_working_days: 3
 `
 
 func TestLoadPolicy(t *testing.T) {
@@ -61,6 +62,52 @@ func TestLoadPolicy(t *testing.T) {
 				t.Errorf("policy:\n got %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+func TestLoadPolicyRegions(t *testing.T) {
+	path := writeFile(t, "policy.yaml", `version: sumut-2026.11
+legal_basis:
+  regional: "Peraturan Gubernur Sumatera Utara Nomor 9 Tahun 2026"
+branch_offices:
+  "12": {name: Medan, address: "Jl. Karya No. 1, Medan"}
+holidays: ["2026-12-25"]
+regions:
+  "1272":
+    min_worker_coverage: 0.9
+    legal_basis: {regional: "Peraturan Wali Kota Tanjungbalai Nomor 7 Tahun 2026"}
+  "1275": {version: medan-2026.11, exempt_business_scales: [mikro]}
+`)
+	p, err := LoadPolicy(path)
+	if err != nil {
+		t.Fatalf("LoadPolicy: %v", err)
+	}
+	tb := p.For("1272")
+	if tb.MinWorkerCoverage != 0.9 || tb.Version != "sumut-2026.11/1272" || tb.Region != "1272" ||
+		tb.LegalBasis.Regional != "Peraturan Wali Kota Tanjungbalai Nomor 7 Tahun 2026" ||
+		tb.LegalBasis.Sanction != "PP 86/2013 Pasal 9" || len(tb.Holidays) != 1 {
+		t.Errorf("Tanjungbalai's effective policy = %+v", tb)
+	}
+	if m := p.For("1275"); m.Version != "medan-2026.11" || !m.Exempts("mikro") || m.MinWorkerCoverage != 1 {
+		t.Errorf("Medan's effective policy = %+v", m)
+	}
+	if o := p.For("1201"); o.Version != "sumut-2026.11" || o.Region != "" || o.LegalBasis.Regional != "Peraturan Gubernur Sumatera Utara Nomor 9 Tahun 2026" {
+		t.Errorf("another regency gets the base policy, got %+v", o)
+	}
+	if b, ok := p.For("1272").BranchOfficeFor("1272"); !ok || b.Name != "Medan" {
+		t.Errorf("branch office = %+v %v", b, ok)
+	}
+
+	for yaml, want := range map[string]string{
+		"regions:\n  \"1272\": {colour: red}\n":            `regions: 1272: unknown key "colour"`,
+		"regions:\n  \"1272\": {min_worker_coverage: 2}\n": "regions.1272.min_worker_coverage: must be between 0 and 1",
+		"regions:\n  \"99x\": {}\n":                        "regions.99x: must be a 2-digit",
+		"legal_basis: {sanction: \"\"}\n":                  "legal_basis.sanction: is required",
+	} {
+		_, err = LoadPolicy(writeFile(t, "bad.yaml", yaml))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v should contain %q", err, want)
+		}
 	}
 }
 

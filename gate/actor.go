@@ -5,7 +5,7 @@ import "slices"
 // Role is what a person may do in jkngate.
 type Role string
 
-// The roles of contract section 6.
+// The roles of the people's API (README, "The people's API").
 const (
 	RoleOfficer  Role = "officer"  // licensing officer (DPMPTSP): reads
 	RoleReviewer Role = "reviewer" // BPJS staff: reads and reviews

@@ -18,7 +18,7 @@ const (
 	PermitOther              PermitType = "other"
 )
 
-// PermitTypes lists every permit type, in the contract's order.
+// PermitTypes lists every permit type, in the order api/openapi.yaml lists them.
 var PermitTypes = []PermitType{PermitBusinessLicense, PermitBuildingPermit, PermitTender,
 	PermitForeignWorker, PermitOutsourcingLicense, PermitOther}
 
@@ -46,6 +46,9 @@ type Application struct {
 	DeclaredWorkers int
 	Workers         []Worker // listed workers; may be empty
 	CallbackURL     string   // empty when not given
+	// BPJSEmployerCode is the company's BPJS Kesehatan registration number
+	// as the licensing system knows it (OSS's no_va); empty when not given.
+	BPJSEmployerCode string
 }
 
 // Worker is a worker listed in an application.
@@ -56,7 +59,8 @@ type Worker struct {
 // Validate checks every field of the application and reports all that are at
 // fault at once, as a KindInvalid *Error with code "invalid_application".
 // Field names are paths relative to the application ("nib",
-// "workers[2].nik"). It normalizes the NPWP in place.
+// "workers[2].nik"). It normalizes the NPWP, the region code and the
+// business scale in place.
 func (a *Application) Validate() error {
 	var fs []FieldError
 	add := func(field, format string, args ...any) {
@@ -85,8 +89,10 @@ func (a *Application) Validate() error {
 	}
 	if a.RegionCode == "" {
 		add("region_code", "is required")
-	} else if !ValidRegionCode(a.RegionCode) {
-		add("region_code", "must be a 2-digit province or 4-digit regency/city code")
+	} else if r, ok := NormalizeRegionCode(a.RegionCode); ok {
+		a.RegionCode = r
+	} else {
+		add("region_code", "must be a Kemendagri code of 2, 4, 6 or 10 digits, with or without dots")
 	}
 	if a.PermitType == "" {
 		add("permit_type", "is required")
@@ -101,8 +107,15 @@ func (a *Application) Validate() error {
 	if a.RiskLevel != "" && !contains(RiskLevels, a.RiskLevel) {
 		add("risk_level", "must be one of %s", joinQuoted(RiskLevels))
 	}
-	if a.BusinessScale != "" && !contains(BusinessScales, a.BusinessScale) {
-		add("business_scale", "must be one of %s", joinQuoted(BusinessScales))
+	if a.BusinessScale != "" {
+		if sc, ok := NormalizeBusinessScale(a.BusinessScale); ok {
+			a.BusinessScale = sc
+		} else {
+			add("business_scale", "must be one of %s, or OSS's code 01-04", joinQuoted(BusinessScales))
+		}
+	}
+	if a.BPJSEmployerCode != "" && !ValidEmployerCode(a.BPJSEmployerCode) {
+		add("bpjs_employer_code", "must be 1 to 32 letters and digits")
 	}
 	if a.DeclaredWorkers < 0 {
 		add("declared_workers", "must be an integer >= 0")

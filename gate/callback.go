@@ -41,7 +41,7 @@ type Callback struct {
 // to the licensing system (the only kind today).
 const CallbackKindDecisionUpdated = "decision.updated"
 
-// CallbackRetrySchedule is the wait before each retry (contract section 7):
+// CallbackRetrySchedule is the wait before each retry (README, callbacks):
 // after the first failed attempt 5 s, then 5 min, ..., 24 h; after the last,
 // the callback is failed.
 var CallbackRetrySchedule = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute,

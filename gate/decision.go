@@ -24,11 +24,11 @@ func (o Outcome) Severity() int {
 	}
 }
 
-// ReasonCode is a stable reason code (contract section 4): new ones may be
+// ReasonCode is a stable reason code (README, "Decisions and reason codes"): new ones may be
 // added, existing ones are never renamed.
 type ReasonCode string
 
-// Every reason code of contract section 4.
+// Every reason code of the README's table.
 const (
 	ReasonCompliant              ReasonCode = "COMPLIANT"
 	ReasonPermitNotGated         ReasonCode = "PERMIT_NOT_GATED"
@@ -46,8 +46,14 @@ const (
 	ReasonInsufficientEvidence   ReasonCode = "INSUFFICIENT_EVIDENCE"
 	ReasonRegistryUnavailable    ReasonCode = "REGISTRY_UNAVAILABLE"
 	// ReasonEmployerStatusUnclear: the employer's status code is not one gate
-	// knows (contract section 8 says such a code is treated as unclear).
+	// knows: a code not known is treated as unclear, never as active.
 	ReasonEmployerStatusUnclear ReasonCode = "EMPLOYER_STATUS_UNCLEAR"
+	// ReasonWorkerOtherEmployer: a listed worker is active and employer-paid,
+	// but BPJS has the worker under another employer's code.
+	ReasonWorkerOtherEmployer ReasonCode = "WORKER_OTHER_EMPLOYER"
+	// ReasonEmployerNumberMismatch: the application's bpjs_employer_code
+	// differs from BPJS's code for the NIB.
+	ReasonEmployerNumberMismatch ReasonCode = "EMPLOYER_NUMBER_MISMATCH"
 )
 
 // Reason is one finding behind a decision, explained in Bahasa Indonesia and
@@ -75,6 +81,10 @@ type Evidence struct {
 	WorkersChecked int
 	// Employer is the employer record used, if any.
 	Employer *Employer
+	// PolicyRegion is the region code whose policy override decided, empty
+	// when the base policy did (the version is the decision's
+	// PolicyVersion).
+	PolicyRegion string
 }
 
 // Review is the review state of a deny or review decision.
@@ -84,6 +94,9 @@ type Review struct {
 	Note   string
 	By     string // the reviewer's subject
 	At     time.Time
+	// DueAt is when the review becomes overdue (Policy.ReviewDue); zero for
+	// reviews opened before deadlines existed.
+	DueAt time.Time
 }
 
 // Decision is gate's answer for an application. Decisions are immutable once
@@ -129,7 +142,7 @@ const (
 	ReviewClosed = "closed"
 )
 
-// Review actions (contract section 6).
+// Review actions (README, "The people's API").
 const (
 	ActionUphold     = "uphold"
 	ActionOverride   = "override"

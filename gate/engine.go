@@ -23,7 +23,11 @@ func RequiredWorkers(declared int, coverage float64) int {
 // Every check that has data runs, so that an officer sees every problem at
 // once; the outcome is the most severe among the reasons. An outage is never
 // a denial by itself: it is REGISTRY_UNAVAILABLE with the policy's outcome.
+//
+// The policy in effect is p.For(app.RegionCode): the decision records its
+// version and region.
 func Evaluate(app Application, f Findings, p Policy, now time.Time) Decision {
+	p = p.For(app.RegionCode)
 	d := Decision{
 		ApplicationID:   app.ID,
 		NIB:             app.NIB,
@@ -39,13 +43,14 @@ func Evaluate(app Application, f Findings, p Policy, now time.Time) Decision {
 	}
 	switch {
 	case !p.Gates(app.PermitType):
-		d.Reasons = []Reason{permitNotGated(app.PermitType)}
+		d.Reasons = []Reason{permitNotGated(app.PermitType, p)}
 	case p.Exempts(app.BusinessScale):
-		d.Reasons = []Reason{scaleExempt(app.BusinessScale, p.Version)}
+		d.Reasons = []Reason{scaleExempt(app.BusinessScale, p)}
 	default:
 		d.Reasons = checkFindings(app, f, p)
 		d.Evidence = evidenceOf(f, len(app.Workers))
 	}
+	d.Evidence.PolicyRegion = p.Region
 	d.Outcome = mostSevere(d.Reasons)
 	return d
 }
@@ -53,41 +58,58 @@ func Evaluate(app Application, f Findings, p Policy, now time.Time) Decision {
 func checkFindings(app Application, f Findings, p Policy) []Reason {
 	var reasons []Reason
 	unavailable := unavailableCounts{}
-	noEmployerSource := false
+	noEmployerData := false
+	region := app.RegionCode
+	// applicant is the employer code the workers must be registered under:
+	// BPJS's own code for the NIB, else the one the application gives.
+	applicant := app.BPJSEmployerCode
 
 	switch {
 	case f.EmployerErr != nil && CodeOf(f.EmployerErr) == CodeEmployerSourceDisabled:
-		noEmployerSource = true
+		noEmployerData = true
 	case f.EmployerErr != nil:
 		unavailable.employer = true
 	case !f.Employer.Found:
-		reasons = append(reasons, employerNotRegistered(app.NIB))
+		reasons = append(reasons, employerNotRegistered(app.NIB, p, region))
 	default:
-		reasons = append(reasons, checkEmployer(f.Employer.Employer, app.DeclaredWorkers, p)...)
+		e := f.Employer.Employer
+		reasons = append(reasons, checkEmployer(e, app.DeclaredWorkers, p, region)...)
+		if app.BPJSEmployerCode != "" && e.Code != "" && app.BPJSEmployerCode != e.Code {
+			reasons = append(reasons, employerNumberMismatch(app.BPJSEmployerCode, e, p, region))
+		}
+		if e.Code != "" {
+			applicant = e.Code
+		}
 	}
 
 	groups := map[ReasonCode][]WorkerFinding{}
+	activeListed := 0
 	for _, w := range f.Workers {
 		if w.Err != nil {
 			unavailable.workers++
 			continue
 		}
-		if code := workerReason(w.Lookup, p); code != "" {
-			groups[code] = append(groups[code], w)
+		code := workerReason(w.Lookup, applicant, p)
+		if code == "" {
+			activeListed++
+			continue
 		}
+		groups[code] = append(groups[code], w)
 	}
 	for _, code := range []ReasonCode{ReasonWorkerNotRegistered, ReasonWorkerInactive,
-		ReasonWorkerNotEmployerPaid, ReasonWorkerStatusUnclear} {
+		ReasonWorkerNotEmployerPaid, ReasonWorkerOtherEmployer, ReasonWorkerStatusUnclear} {
 		if ws := groups[code]; len(ws) > 0 {
-			reasons = append(reasons, workerReasonFor(code, ws))
+			reasons = append(reasons, workerReasonFor(code, ws, applicant, p, region))
 		}
 	}
 
-	if noEmployerSource && f.WorkersListed == 0 {
-		reasons = append(reasons, insufficientEvidence())
+	// Without employer data only the listed workers show coverage: they
+	// must reach the required count themselves, or a person must look.
+	if required := RequiredWorkers(app.DeclaredWorkers, p.MinWorkerCoverage); noEmployerData && activeListed < required {
+		reasons = append(reasons, insufficientEvidence(app.DeclaredWorkers, required, f.WorkersListed, activeListed, p, region))
 	}
 	if unavailable.employer || unavailable.workers > 0 {
-		reasons = append(reasons, registryUnavailable(unavailable, p.OnRegistryUnavailable))
+		reasons = append(reasons, registryUnavailable(unavailable, p))
 	}
 	if len(reasons) == 0 {
 		reasons = append(reasons, compliant(f, app.DeclaredWorkers, p))
@@ -97,35 +119,41 @@ func checkFindings(app Application, f Findings, p Policy) []Reason {
 
 // checkEmployer checks a registered employer's status, arrears and worker
 // coverage.
-func checkEmployer(e Employer, declared int, p Policy) []Reason {
+func checkEmployer(e Employer, declared int, p Policy, region string) []Reason {
 	var reasons []Reason
 	switch e.Status {
 	case EmployerActive:
 	case EmployerInactive, EmployerSuspended:
-		reasons = append(reasons, employerInactive(e))
+		reasons = append(reasons, employerInactive(e, p, region))
 	default:
-		reasons = append(reasons, employerStatusUnclear(e))
+		reasons = append(reasons, employerStatusUnclear(e, p, region))
 	}
 	if e.ArrearsMonths > p.MaxArrearsMonths {
-		reasons = append(reasons, contributionArrears(e, p.MaxArrearsMonths))
+		reasons = append(reasons, contributionArrears(e, p, region))
 	}
 	if required := RequiredWorkers(declared, p.MinWorkerCoverage); e.ActiveWorkers < required {
-		reasons = append(reasons, workersUnderRegistered(declared, e.ActiveWorkers, required, e.RegisteredWorkers))
+		reasons = append(reasons, workersUnderRegistered(declared, e.ActiveWorkers, required, e.RegisteredWorkers, p, region))
 	}
 	return reasons
 }
 
-// workerReason classifies one looked-up worker; "" means the worker passes.
-func workerReason(l ParticipantLookup, p Policy) ReasonCode {
+// workerReason classifies one looked-up worker; "" means the worker is
+// active, employer-paid and (where BPJS says under whom) registered under
+// the applicant's employer code.
+func workerReason(l ParticipantLookup, applicant string, p Policy) ReasonCode {
 	if !l.Found {
 		return ReasonWorkerNotRegistered
 	}
-	switch l.Participant.Status {
+	pt := l.Participant
+	switch pt.Status {
 	case ParticipantActive:
-		if p.EmployerPays(l.Participant.Segment) {
-			return ""
+		switch {
+		case !p.EmployerPays(pt.Segment):
+			return ReasonWorkerNotEmployerPaid
+		case applicant != "" && pt.EmployerCode != "" && pt.EmployerCode != applicant:
+			return ReasonWorkerOtherEmployer
 		}
-		return ReasonWorkerNotEmployerPaid
+		return ""
 	case ParticipantUnpaid, ParticipantInactiveMonthEnd:
 		return ReasonWorkerInactive
 	default:

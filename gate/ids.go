@@ -37,6 +37,72 @@ func NormalizeNPWP(s string) (string, bool) {
 // dots: 2 digits for a province or 4 for a regency or city.
 func ValidRegionCode(s string) bool { return (len(s) == 2 || len(s) == 4) && allDigits(s) }
 
+// NormalizeRegionCode reads a Kemendagri region code in any of the forms
+// OSS and people write it: 2, 4, 6 or 10 digits, with or without dots
+// ("12.75", "1275", "1275000000"). Trailing zero parts are dropped
+// ("1200000000" is the province "12"), and a district or village code
+// becomes its regency, the level a DPMPTSP decides at. It reports false for
+// anything else.
+func NormalizeRegionCode(s string) (string, bool) {
+	d := strings.ReplaceAll(s, ".", "")
+	if !allDigits(d) || (len(d) != 2 && len(d) != 4 && len(d) != 6 && len(d) != 10) || d[:2] == "00" {
+		return "", false
+	}
+	if strings.Contains(s, ".") && !dottedRegion(s) {
+		return "", false
+	}
+	if len(d) == 2 || d[2:4] == "00" {
+		if strings.Trim(d[2:], "0") != "" {
+			return "", false // a village under regency 00 does not exist
+		}
+		return d[:2], true
+	}
+	return d[:4], true
+}
+
+// dottedRegion reports whether s puts its dots where Kemendagri does:
+// 12.75.01.1001.
+func dottedRegion(s string) bool {
+	parts := strings.Split(s, ".")
+	want := []int{2, 2, 2, 4}
+	if len(parts) > len(want) {
+		return false
+	}
+	for i, p := range parts {
+		if len(p) != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// businessScaleCodes maps OSS's skala_usaha codes to gate's scale names.
+var businessScaleCodes = map[string]string{"01": "mikro", "02": "kecil", "03": "menengah", "04": "besar"}
+
+// NormalizeBusinessScale reads a business scale by name or by OSS code
+// ("01"-"04"); it reports false for anything else.
+func NormalizeBusinessScale(s string) (string, bool) {
+	if name, ok := businessScaleCodes[s]; ok {
+		return name, true
+	}
+	return s, contains(BusinessScales, s)
+}
+
+// ValidEmployerCode reports whether s can be a BPJS Kesehatan employer
+// registration number: 1 to 32 letters and digits.
+func ValidEmployerCode(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // RegionCovers reports whether the region code scope covers region: equal
 // codes, or a 2-digit province code that prefixes a 4-digit one.
 func RegionCovers(scope, region string) bool {

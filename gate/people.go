@@ -183,8 +183,9 @@ func (p *People) Export(ctx context.Context, a Actor, f DecisionFilter, fn func(
 	return p.Store.EachDecision(ctx, f, fn)
 }
 
-// Reviews lists the review queue (state "open", the default) or reviewed
-// decisions ("closed") in the actor's regions.
+// Reviews lists the review queue (state "open", the default; soonest due
+// first; f.Overdue keeps those past due) or reviewed decisions ("closed",
+// newest first) in the actor's regions.
 func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []Decision, next string, err error) {
 	if f.State == "" {
 		f.State = ReviewOpen
@@ -193,7 +194,12 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "state must be open or closed",
 			Fields: []FieldError{{Field: "state", Message: "must be open or closed"}}}
 	}
+	if f.Overdue && f.State != ReviewOpen {
+		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "only open reviews can be overdue",
+			Fields: []FieldError{{Field: "overdue", Message: "needs state=open"}}}
+	}
 	f.Scope = a.Scope()
+	f.Now = p.Gate.now()
 	f.Limit = pageSize(f.Limit)
 	items, err = p.Store.ListReviews(ctx, f)
 	if err != nil {

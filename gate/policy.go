@@ -2,10 +2,12 @@ package gate
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
-// Policy is a region's rules for the gate (contract section 5).
+// Policy is a region's rules for the gate (README, "Policy").
 type Policy struct {
 	Version              string
 	GatedPermitTypes     []PermitType
@@ -30,9 +32,66 @@ type Policy struct {
 	// WorkerSampleSize, when > 0, checks a random sample of that many listed
 	// workers instead of all of them.
 	WorkerSampleSize int
+	// ReviewDueWorkingDays is how many working days (Monday to Friday in
+	// Asia/Jakarta, Holidays excepted) an open review has before it is
+	// overdue; licensing deadlines approve a permit automatically after.
+	ReviewDueWorkingDays int
+	// Holidays are national holidays (YYYY-MM-DD) that are no working days.
+	Holidays []string
+	// LegalBasis holds the citations the reasons give, so that a region's
+	// legal team corrects them without a release.
+	LegalBasis LegalBasis
+	// BranchOffices maps a region code to the BPJS Kesehatan branch office
+	// that serves it; remedies name the office of the longest matching code,
+	// or a generic one.
+	BranchOffices map[string]BranchOffice
+	// Regions holds the effective policy of each region that overrides this
+	// one, by region code; For picks the longest matching code. An effective
+	// regional policy has no Regions of its own.
+	Regions map[string]Policy
+	// Region is the region code whose override this policy is; empty for the
+	// base policy.
+	Region string
 }
 
-// DefaultPolicy returns the built-in policy of contract section 5.
+// LegalBasis is the set of citations a policy's reasons rest on (README,
+// "Policy").
+type LegalBasis struct {
+	// Regional is the region's own instrument (a Perda or a mayor's or
+	// regent's regulation) under which the DPMPTSP withholds the permit;
+	// empty when the policy names none.
+	Regional string
+	// Registration is the employer's duty to register itself and its
+	// workers.
+	Registration string
+	// Contribution is the employer's duty to collect and pay contributions.
+	Contribution string
+	// Sanction is the national article that lets a public-service unit
+	// withhold a business permit.
+	Sanction string
+	// Supervision is BPJS's supervision of employer data: the basis for BPJS
+	// staff verifying facts on review, never for a decision.
+	Supervision string
+}
+
+// BranchOffice is a BPJS Kesehatan branch office (Kantor Cabang).
+type BranchOffice struct {
+	Name    string
+	Address string
+}
+
+// DefaultLegalBasis returns the national citations of the built-in policy.
+func DefaultLegalBasis() LegalBasis {
+	const perpres = "Perpres 82/2018 tentang Jaminan Kesehatan sebagaimana terakhir diubah dengan Perpres 59/2024"
+	return LegalBasis{
+		Registration: perpres + ", Pasal 13",
+		Contribution: perpres + ", Pasal 39",
+		Sanction:     "PP 86/2013 Pasal 9",
+		Supervision:  "PP 86/2013 Pasal 13",
+	}
+}
+
+// DefaultPolicy returns the built-in policy (README, "Policy").
 func DefaultPolicy() Policy {
 	return Policy{
 		Version: "default-2026.11",
@@ -41,11 +100,13 @@ func DefaultPolicy() Policy {
 		ExemptBusinessScales:  []string{},
 		MinWorkerCoverage:     1.0,
 		MaxArrearsMonths:      0,
-		EmployerPaidSegments:  []string{"10", "13"},
+		EmployerPaidSegments:  []string{"13"},
 		OnRegistryUnavailable: OutcomeReview,
 		MaxDataAge:            72 * time.Hour,
 		DecisionValidFor:      720 * time.Hour,
 		RecheckFor:            24 * time.Hour,
+		ReviewDueWorkingDays:  3,
+		LegalBasis:            DefaultLegalBasis(),
 	}
 }
 
@@ -90,6 +151,43 @@ func (p Policy) Validate() error {
 	if p.WorkerSampleSize < 0 {
 		add("worker_sample_size", "must be >= 0")
 	}
+	if p.ReviewDueWorkingDays < 1 {
+		add("review_due_working_days", "must be >= 1")
+	}
+	for i, h := range p.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil {
+			add(fmt.Sprintf("holidays[%d]", i), "must be a date like 2026-12-25")
+		}
+	}
+	for key, v := range map[string]string{"registration": p.LegalBasis.Registration,
+		"contribution": p.LegalBasis.Contribution, "sanction": p.LegalBasis.Sanction,
+		"supervision": p.LegalBasis.Supervision} {
+		if v == "" {
+			add("legal_basis."+key, "is required")
+		}
+	}
+	for code := range p.BranchOffices {
+		if !ValidRegionCode(code) {
+			add("branch_offices."+code, "must be a 2-digit province or 4-digit regency/city code")
+		}
+	}
+	baseFields := slices.Clone(fs)
+	for code, r := range p.Regions {
+		if !ValidRegionCode(code) {
+			add("regions."+code, "must be a 2-digit province or 4-digit regency/city code")
+			continue
+		}
+		if err := r.Validate(); err != nil {
+			if ge, ok := err.(*Error); ok {
+				for _, f := range ge.Fields {
+					if !contains(baseFields, f) { // an inherited problem is reported once
+						add("regions."+code+"."+f.Field, "%s", f.Message)
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(fs, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 	if len(fs) > 0 {
 		return &Error{Kind: KindInvalid, Code: "invalid_policy",
 			Message: fmt.Sprintf("the policy has %d invalid field(s)", len(fs)), Fields: fs}
@@ -107,3 +205,48 @@ func (p Policy) Exempts(scale string) bool {
 
 // EmployerPays reports whether the employer pays for participants in segment.
 func (p Policy) EmployerPays(segment string) bool { return contains(p.EmployerPaidSegments, segment) }
+
+// For returns the policy in effect for an application from region: the
+// override of the longest region code that covers it, or p itself.
+func (p Policy) For(region string) Policy {
+	best := ""
+	for code := range p.Regions {
+		if RegionCovers(code, region) && len(code) > len(best) {
+			best = code
+		}
+	}
+	if best == "" {
+		return p
+	}
+	return p.Regions[best]
+}
+
+// Override returns the effective policy of region: p with the regional
+// changes apply made to a copy. Its version is p's version with the region
+// appended ("default-2026.11/1272") unless apply sets its own.
+func (p Policy) Override(region string, apply func(*Policy)) Policy {
+	r := p
+	r.Regions = nil
+	r.Region = region
+	r.GatedPermitTypes = slices.Clone(p.GatedPermitTypes)
+	r.ExemptBusinessScales = slices.Clone(p.ExemptBusinessScales)
+	r.EmployerPaidSegments = slices.Clone(p.EmployerPaidSegments)
+	r.Holidays = slices.Clone(p.Holidays)
+	apply(&r)
+	if r.Version == p.Version {
+		r.Version = p.Version + "/" + region
+	}
+	return r
+}
+
+// BranchOfficeFor returns the BPJS Kesehatan branch office serving region: the
+// longest configured code that covers it; false when none does.
+func (p Policy) BranchOfficeFor(region string) (BranchOffice, bool) {
+	best, found := "", false
+	for code := range p.BranchOffices {
+		if RegionCovers(code, region) && len(code) >= len(best) {
+			best, found = code, true
+		}
+	}
+	return p.BranchOffices[best], found
+}

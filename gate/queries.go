@@ -35,8 +35,14 @@ type ReviewFilter struct {
 	// State is "open" (awaiting review: open and not superseded) or
 	// "closed" (reviewed).
 	State string
-	Limit int
-	After string // keyset cursor on decision ID, as in DecisionFilter
+	// Overdue keeps only open reviews past their due time at Now.
+	Overdue bool
+	Now     time.Time
+	Limit   int
+	// After is a keyset cursor: the ID of the last decision of the page
+	// before. Open reviews come by due time, then ID; closed ones newest
+	// first.
+	After string
 }
 
 // AuditFilter selects entries of the access trail.
@@ -68,9 +74,13 @@ type DecisionReader interface {
 	// streaming (constant memory). It stops at fn's first error and
 	// returns it.
 	EachDecision(ctx context.Context, f DecisionFilter, fn func(Decision) error) error
-	// ListReviews returns the decisions whose review is in f.State, newest
-	// first, at most f.Limit.
+	// ListReviews returns the decisions whose review is in f.State, at
+	// most f.Limit: open reviews soonest due first (then by ID), closed ones
+	// newest first.
 	ListReviews(ctx context.Context, f ReviewFilter) ([]Decision, error)
+	// CountReviews counts the decisions ListReviews would return without a
+	// limit or cursor.
+	CountReviews(ctx context.Context, f ReviewFilter) (int, error)
 	// DecisionCounts counts decisions matching f by outcome.
 	DecisionCounts(ctx context.Context, f DecisionFilter) (map[Outcome]int, error)
 }

@@ -2,33 +2,24 @@ package gate
 
 import (
 	"fmt"
-	"strings"
 )
 
-// Legal bases the reasons cite (domain.md, "Legal basis").
-const (
-	basisRegistration = "Perpres 82/2018 Pasal 13; PP 86/2013 Pasal 9"
-	basisContribution = "Perpres 82/2018 Pasal 13 (iuran PPU 5%, jatuh tempo tanggal 10); PP 86/2013 Pasal 9"
-	basisSupervision  = "PP 86/2013 Pasal 13"
-	basisSanctions    = "PP 86/2013 Pasal 9"
-)
+// Reasons cite the policy's LegalBasis (README, "Reason codes"): a denial
+// begins with the regional instrument when the policy names one.
 
-// maxNamedWorkers caps how many workers a message names; details list all.
-const maxNamedWorkers = 5
-
-func permitNotGated(t PermitType) Reason {
+func permitNotGated(t PermitType, p Policy) Reason {
 	return Reason{Code: ReasonPermitNotGated, Outcome: OutcomeAllow,
 		Message:    fmt.Sprintf("Jenis izin %s tidak disyaratkan kepatuhan BPJS Kesehatan oleh kebijakan daerah.", t),
 		MessageEN:  fmt.Sprintf("The regional policy does not gate permit type %s on BPJS Kesehatan compliance.", t),
-		LegalBasis: basisSanctions,
+		LegalBasis: p.regionalPolicy(),
 		Details:    map[string]any{"permit_type": string(t)}}
 }
 
-func scaleExempt(scale, policy string) Reason {
+func scaleExempt(scale string, p Policy) Reason {
 	return Reason{Code: ReasonScaleExempt, Outcome: OutcomeAllow,
 		Message:    fmt.Sprintf("Usaha skala %s dikecualikan dari pemeriksaan oleh kebijakan daerah.", scale),
 		MessageEN:  fmt.Sprintf("The regional policy exempts businesses of scale %s from the check.", scale),
-		LegalBasis: basisSanctions + "; kebijakan daerah " + policy,
+		LegalBasis: p.regionalPolicy(),
 		Details:    map[string]any{"business_scale": scale}}
 }
 
@@ -42,123 +33,116 @@ func compliant(f Findings, declared int, p Policy) Reason {
 	return Reason{Code: ReasonCompliant, Outcome: OutcomeAllow,
 		Message:    "Pemberi kerja dan pekerjanya terdaftar aktif di BPJS Kesehatan.",
 		MessageEN:  "The employer and its workers are actively registered with BPJS Kesehatan.",
-		LegalBasis: "Perpres 82/2018 Pasal 13",
+		LegalBasis: cite(p.LegalBasis.Regional, p.LegalBasis.Registration),
 		Details:    details}
 }
 
-func employerNotRegistered(nib string) Reason {
+func employerNotRegistered(nib string, p Policy, region string) Reason {
 	return Reason{Code: ReasonEmployerNotRegistered, Outcome: OutcomeDeny,
 		Message:    fmt.Sprintf("Badan usaha dengan NIB %s tidak terdaftar di BPJS Kesehatan.", nib),
 		MessageEN:  fmt.Sprintf("No employer with NIB %s is registered with BPJS Kesehatan.", nib),
-		LegalBasis: basisRegistration,
-		Remedy:     "Daftarkan badan usaha dan seluruh pekerja melalui e-Dabu atau kantor cabang BPJS Kesehatan / Register the business and all its workers through e-Dabu or a BPJS Kesehatan branch office.",
-		Details:    map[string]any{"nib": nib}}
+		LegalBasis: p.denyBasis(p.LegalBasis.Registration),
+		Remedy: p.remedy(region, [2]string{
+			"Daftarkan badan usaha, lalu seluruh pekerja sebagai peserta PPU melalui e-Dabu.",
+			"Register the business, then all its workers as wage-earner participants (PPU) through e-Dabu."}),
+		Details: map[string]any{"nib": nib}}
 }
 
-func employerInactive(e Employer) Reason {
+func employerInactive(e Employer, p Policy, region string) Reason {
 	return Reason{Code: ReasonEmployerInactive, Outcome: OutcomeDeny,
 		Message:    fmt.Sprintf("Kepesertaan badan usaha di BPJS Kesehatan tidak aktif (status %s %s).", e.Status, e.StatusText),
 		MessageEN:  fmt.Sprintf("The employer's BPJS Kesehatan registration is not active (status %s %s).", e.Status, e.StatusText),
-		LegalBasis: basisRegistration,
-		Remedy:     "Aktifkan kembali kepesertaan badan usaha di kantor cabang BPJS Kesehatan / Reactivate the employer registration at a BPJS Kesehatan branch office.",
-		Details:    map[string]any{"status": e.Status, "status_text": e.StatusText, "employer_code": e.Code}}
+		LegalBasis: p.denyBasis(p.LegalBasis.Registration),
+		Remedy: p.remedy(region, [2]string{
+			"Aktifkan kembali kepesertaan badan usaha dan lunasi iuran yang tertunggak.",
+			"Reactivate the employer registration and pay any contributions due."}),
+		Details: map[string]any{"status": e.Status, "status_text": e.StatusText, "employer_code": e.Code}}
 }
 
-func employerStatusUnclear(e Employer) Reason {
+func employerStatusUnclear(e Employer, p Policy, region string) Reason {
 	return Reason{Code: ReasonEmployerStatusUnclear, Outcome: OutcomeReview,
-		Message:    fmt.Sprintf("Status badan usaha di BPJS Kesehatan (kode %q) tidak dikenal; perlu diperiksa petugas.", e.Status),
-		MessageEN:  fmt.Sprintf("The employer's BPJS Kesehatan status (code %q) is not known; an officer must check it.", e.Status),
-		LegalBasis: basisSupervision,
-		Remedy:     "Petugas BPJS Kesehatan akan memeriksa status badan usaha / A BPJS Kesehatan officer will check the employer's status.",
-		Details:    map[string]any{"status": e.Status, "status_text": e.StatusText, "employer_code": e.Code}}
+		Message:    fmt.Sprintf("Status badan usaha di BPJS Kesehatan (kode %q %s) tidak dikenal; petugas BPJS Kesehatan perlu memverifikasi.", e.Status, e.StatusText),
+		MessageEN:  fmt.Sprintf("The employer's BPJS Kesehatan status (code %q %s) is not known; BPJS Kesehatan staff must verify it.", e.Status, e.StatusText),
+		LegalBasis: p.LegalBasis.Supervision,
+		Remedy: p.remedy(region, [2]string{
+			"Tunggu verifikasi petugas BPJS Kesehatan atas status badan usaha.",
+			"Await BPJS Kesehatan staff's verification of the employer's status."}),
+		Details: map[string]any{"status": e.Status, "status_text": e.StatusText, "employer_code": e.Code}}
 }
 
-func contributionArrears(e Employer, maxMonths int) Reason {
+func employerNumberMismatch(given string, e Employer, p Policy, region string) Reason {
+	return Reason{Code: ReasonEmployerNumberMismatch, Outcome: OutcomeReview,
+		Message: fmt.Sprintf("Nomor pendaftaran BPJS Kesehatan pada permohonan (%s) berbeda dengan kode badan usaha di BPJS Kesehatan untuk NIB ini (%s).",
+			given, e.Code),
+		MessageEN: fmt.Sprintf("The BPJS Kesehatan registration number in the application (%s) differs from BPJS Kesehatan's employer code for this NIB (%s).",
+			given, e.Code),
+		LegalBasis: p.LegalBasis.Supervision,
+		Remedy: p.remedy(region, [2]string{
+			"Periksa nomor pendaftaran badan usaha di e-Dabu dan perbaiki data permohonan.",
+			"Check the employer registration number in e-Dabu and correct the application."}),
+		Details: map[string]any{"given": given, "employer_code": e.Code}}
+}
+
+func contributionArrears(e Employer, p Policy, region string) Reason {
 	return Reason{Code: ReasonContributionArrears, Outcome: OutcomeDeny,
 		Message: fmt.Sprintf("Badan usaha menunggak iuran %d bulan (Rp%d); batas kebijakan %d bulan.",
-			e.ArrearsMonths, e.ArrearsAmount, maxMonths),
+			e.ArrearsMonths, e.ArrearsAmount, p.MaxArrearsMonths),
 		MessageEN: fmt.Sprintf("The employer is %d months (Rp%d) in contribution arrears; the policy allows %d.",
-			e.ArrearsMonths, e.ArrearsAmount, maxMonths),
-		LegalBasis: basisContribution,
-		Remedy: fmt.Sprintf("Lunasi tunggakan iuran %d bulan (Rp%d) / Pay the %d months of arrears (Rp%d).",
-			e.ArrearsMonths, e.ArrearsAmount, e.ArrearsMonths, e.ArrearsAmount),
+			e.ArrearsMonths, e.ArrearsAmount, p.MaxArrearsMonths),
+		LegalBasis: p.denyBasis(p.LegalBasis.Contribution),
+		Remedy: p.remedy(region, [2]string{
+			fmt.Sprintf("Lunasi tunggakan iuran %d bulan (Rp%d) melalui kanal pembayaran BPJS Kesehatan.", e.ArrearsMonths, e.ArrearsAmount),
+			fmt.Sprintf("Pay the %d months of arrears (Rp%d) through a BPJS Kesehatan payment channel.", e.ArrearsMonths, e.ArrearsAmount)}),
 		Details: map[string]any{"arrears_months": e.ArrearsMonths, "arrears_amount": e.ArrearsAmount,
-			"max_arrears_months": maxMonths, "last_paid_period": e.LastPaidPeriod}}
+			"max_arrears_months": p.MaxArrearsMonths, "last_paid_period": e.LastPaidPeriod}}
 }
 
-func workersUnderRegistered(declared, active, required, registered int) Reason {
+func workersUnderRegistered(declared, active, required, registered int, p Policy, region string) Reason {
 	missing := required - active
 	return Reason{Code: ReasonWorkersUnderRegistered, Outcome: OutcomeDeny,
 		Message:    fmt.Sprintf("Baru %d dari %d pekerja yang dilaporkan terdaftar aktif di BPJS Kesehatan.", active, declared),
 		MessageEN:  fmt.Sprintf("Only %d of %d declared workers are actively registered with BPJS Kesehatan.", active, declared),
-		LegalBasis: basisRegistration,
-		Remedy:     fmt.Sprintf("Daftarkan %d pekerja lagi melalui e-Dabu / Register %d more workers through e-Dabu.", missing, missing),
+		LegalBasis: p.denyBasis(p.LegalBasis.Registration),
+		Remedy: p.remedy(region, [2]string{
+			fmt.Sprintf("Daftarkan %d pekerja lagi sebagai peserta PPU melalui e-Dabu.", missing),
+			fmt.Sprintf("Register %d more %s as wage-earner participants (PPU) through e-Dabu.", missing, plural(missing, "worker", "workers"))}),
 		Details: map[string]any{"declared": declared, "active": active, "required": required,
 			"registered": registered}}
 }
 
-// workerReasonFor builds one reason for all listed workers that share a
-// finding. Workers are named by masked NIK and list position only.
-func workerReasonFor(code ReasonCode, ws []WorkerFinding) Reason {
-	list := make([]any, len(ws))
-	named := make([]string, 0, maxNamedWorkers)
-	for i, w := range ws {
-		item := map[string]any{"position": w.Position, "nik": MaskNIK(w.NIK)}
-		if w.Lookup.Found {
-			item["status"] = w.Lookup.Participant.Status
-			item["segment"] = w.Lookup.Participant.Segment
-		}
-		list[i] = item
-		if i < maxNamedWorkers {
-			named = append(named, fmt.Sprintf("#%d %s", w.Position, MaskNIK(w.NIK)))
-		}
-	}
-	who := strings.Join(named, ", ")
-	if len(ws) > maxNamedWorkers {
-		who += fmt.Sprintf(", +%d", len(ws)-maxNamedWorkers)
-	}
-	details := map[string]any{"count": len(ws), "workers": list}
-	n := len(ws)
-	r := Reason{Code: code, Details: details}
-	switch code {
-	case ReasonWorkerNotRegistered:
-		r.Outcome, r.LegalBasis = OutcomeDeny, basisRegistration
-		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan tidak terdaftar di BPJS Kesehatan: %s.", n, who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are not registered with BPJS Kesehatan: %s.", n, who)
-		r.Remedy = "Daftarkan pekerja tersebut melalui e-Dabu / Register these workers through e-Dabu."
-	case ReasonWorkerInactive:
-		r.Outcome, r.LegalBasis = OutcomeDeny, basisContribution
-		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan tidak aktif karena iuran belum dibayar: %s.", n, who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are inactive because contributions are unpaid: %s.", n, who)
-		r.Remedy = "Bayar iuran yang tertunggak untuk pekerja tersebut / Pay the outstanding contributions for these workers."
-	case ReasonWorkerNotEmployerPaid:
-		r.Outcome, r.LegalBasis = OutcomeReview, "Perpres 82/2018 Pasal 13"
-		r.Message = fmt.Sprintf("%d pekerja yang dicantumkan aktif, tetapi tidak didaftarkan oleh pemberi kerja (mandiri atau PBI): %s.", n, who)
-		r.MessageEN = fmt.Sprintf("%d listed workers are active, but not registered by the employer (self-employed or PBI): %s.", n, who)
-		r.Remedy = "Daftarkan pekerja tersebut sebagai PPU melalui e-Dabu / Register these workers as employer-paid wage earners (PPU) through e-Dabu."
-	default: // ReasonWorkerStatusUnclear
-		r.Outcome, r.LegalBasis = OutcomeReview, basisSupervision
-		r.Message = fmt.Sprintf("Status kepesertaan %d pekerja yang dicantumkan perlu diperiksa petugas: %s.", n, who)
-		r.MessageEN = fmt.Sprintf("The membership status of %d listed workers needs an officer's check: %s.", n, who)
-		r.Remedy = "Petugas BPJS Kesehatan akan memeriksa status pekerja tersebut / A BPJS Kesehatan officer will check these workers' status."
-	}
-	return r
-}
-
-func insufficientEvidence() Reason {
+// insufficientEvidence: there is no employer data, and the listed workers
+// found active and employer-paid do not reach the required count, so
+// nothing shows the declared workforce is covered.
+func insufficientEvidence(declared, required, listed, activeListed int, p Policy, region string) Reason {
 	return Reason{Code: ReasonInsufficientEvidence, Outcome: OutcomeReview,
-		Message:    "Tidak ada sumber data badan usaha dan tidak ada pekerja yang dicantumkan; perlu pemeriksaan petugas.",
-		MessageEN:  "There is no employer data source and no workers are listed; an officer must review.",
-		LegalBasis: basisSupervision,
-		Remedy:     "Cantumkan NIK pekerja dalam permohonan, atau tunggu pemeriksaan petugas / List the workers' NIKs in the application, or await an officer's review.",
-		Details:    map[string]any{"employer_source": false, "workers_listed": 0}}
+		Message: fmt.Sprintf("Tidak ada data badan usaha dari BPJS Kesehatan, dan hanya %d dari %d pekerja yang disyaratkan (dari %d yang dilaporkan) tercantum aktif sebagai PPU; petugas BPJS Kesehatan perlu memverifikasi.",
+			activeListed, required, declared),
+		MessageEN: fmt.Sprintf("There is no BPJS Kesehatan employer data, and only %d of the %d workers required (of %d declared) are listed and active as employer-paid; BPJS Kesehatan staff must verify.",
+			activeListed, required, declared),
+		LegalBasis: p.LegalBasis.Supervision,
+		Remedy: p.remedy(region, [2]string{
+			fmt.Sprintf("Cantumkan NIK sekurang-kurangnya %d pekerja yang terdaftar sebagai PPU, atau tunggu verifikasi petugas.", required),
+			fmt.Sprintf("List the NIKs of at least %d workers registered as PPU, or await the staff's verification.", required)}),
+		Details: map[string]any{"declared": declared, "required": required, "listed": listed,
+			"active_listed": activeListed}}
 }
 
-func registryUnavailable(u unavailableCounts, outcome Outcome) Reason {
-	return Reason{Code: ReasonRegistryUnavailable, Outcome: outcome,
+func registryUnavailable(u unavailableCounts, p Policy) Reason {
+	basis := p.LegalBasis.Supervision
+	if p.OnRegistryUnavailable == OutcomeDeny {
+		basis = p.denyBasis(p.LegalBasis.Registration)
+	}
+	return Reason{Code: ReasonRegistryUnavailable, Outcome: p.OnRegistryUnavailable,
 		Message:    "Data BPJS Kesehatan tidak dapat diakses saat ini dan tidak ada data tersimpan yang dapat dipakai.",
 		MessageEN:  "BPJS Kesehatan data cannot be reached right now and no usable cached data exists.",
-		LegalBasis: basisSupervision,
+		LegalBasis: basis,
 		Remedy:     "Tidak perlu tindakan; keputusan akan diperbarui setelah data BPJS Kesehatan tersedia / No action needed; the decision will be updated once BPJS Kesehatan data is available.",
 		Details:    map[string]any{"employer_unavailable": u.employer, "workers_unavailable": u.workers}}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -252,7 +252,7 @@ func (s *Service) recheck(ctx context.Context, st RecheckStore, c claimedRecheck
 	d.ID = NewDecisionID(d.DecidedAt)
 	d.ClientID, d.CallbackURL = old.ClientID, old.CallbackURL
 	if d.Outcome != OutcomeAllow {
-		d.Review = &Review{State: ReviewOpen}
+		d.Review = s.Policy.openReview(d)
 	}
 	d.Supersedes = old.ID
 	err = st.RecordSuperseding(ctx, old.ID, d, callbacksFor(d))

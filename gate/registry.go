@@ -8,7 +8,7 @@ import (
 // Source says where the data behind a decision came from.
 type Source string
 
-// The evidence sources of contract section 4.
+// The evidence sources of a decision (api/openapi.yaml, Source).
 const (
 	SourceLive  Source = "live"  // fetched from BPJS for this decision
 	SourceCache Source = "cache" // cached and still fresh
@@ -60,6 +60,10 @@ type Participant struct {
 	StatusText  string
 	Segment     string // jenisPeserta.kode
 	SegmentText string
+	// EmployerCode is the kode badan usaha of the employer that registered
+	// the participant, where BPJS says (peserta.badanUsaha.kode); empty
+	// when it does not.
+	EmployerCode string
 }
 
 // Fetch says where a looked-up record came from and how old it is.

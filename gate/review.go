@@ -43,15 +43,15 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 		return Decision{}, alreadyReviewed(id)
 	}
 	now := p.Gate.now()
-	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now}
+	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now, DueAt: d.Review.DueAt}
 
 	var next Decision
 	switch action {
 	case ActionUphold:
-		next = p.derived(d, now, OutcomeDeny, append([]Reason{upheld(d, closed)}, d.Reasons...))
+		next = p.derived(d, now, OutcomeDeny, append([]Reason{upheld(d, closed, p.Gate.Policy.For(d.RegionCode))}, d.Reasons...))
 		next.Review = &closed
 	case ActionOverride:
-		next = p.derived(d, now, OutcomeAllow, []Reason{overridden(d, closed)})
+		next = p.derived(d, now, OutcomeAllow, []Reason{overridden(d, closed, p.Gate.Policy.For(d.RegionCode))})
 		next.Review = &closed
 	case ActionReevaluate:
 		if workersErased(d.Application) {
@@ -101,8 +101,9 @@ func (p *People) derived(d Decision, at time.Time, outcome Outcome, reasons []Re
 	n.Outcome = outcome
 	n.Reasons = reasons
 	n.DecidedAt = at
-	n.ValidUntil = at.Add(p.Gate.Policy.DecisionValidFor)
-	n.PolicyVersion = p.Gate.Policy.Version
+	n.ValidUntil = at.Add(p.Gate.Policy.For(d.RegionCode).DecisionValidFor)
+	eff := p.Gate.Policy.For(d.RegionCode)
+	n.PolicyVersion, n.Evidence.PolicyRegion = eff.Version, eff.Region
 	n.Review = nil
 	n.RecheckAt, n.RecheckUntil = time.Time{}, time.Time{}
 	return n
@@ -143,23 +144,37 @@ func callbacksFor(d Decision) []Callback {
 		NextAttempt: d.DecidedAt, CreatedAt: d.DecidedAt}}
 }
 
-func upheld(d Decision, r Review) Reason {
-	return Reason{Code: ReasonUpheld, Outcome: OutcomeDeny,
-		Message:    fmt.Sprintf("Peninjau BPJS Kesehatan menguatkan penolakan: %s", r.Note),
-		MessageEN:  fmt.Sprintf("A BPJS Kesehatan reviewer upheld the denial: %s", r.Note),
-		LegalBasis: basisRegistration,
-		Remedy:     "Selesaikan alasan penolakan di bawah ini, lalu ajukan kembali / Resolve the reasons below, then resubmit.",
-		Details:    map[string]any{"reviewed_decision": d.ID, "reviewer": r.By, "note": r.Note}}
+// upheld is the reason of a denial that stands after review. The sanction
+// is the DPMPTSP's, under its regional instrument; BPJS staff only verify
+// the facts, so the message says who did what.
+func upheld(d Decision, r Review, p Policy) Reason {
+	under := p.sanctionAuthority()
+	id := fmt.Sprintf("BPJS Kesehatan telah memverifikasi data; penolakan tetap berlaku berdasarkan %s. Catatan peninjau: %s", under, r.Note)
+	en := fmt.Sprintf("BPJS Kesehatan verified the data; the denial stands under %s. Reviewer's note: %s", under, r.Note)
+	if d.Outcome == OutcomeReview {
+		id = fmt.Sprintf("BPJS Kesehatan telah memverifikasi data; setelah peninjauan, permohonan ditolak berdasarkan %s. Catatan peninjau: %s", under, r.Note)
+		en = fmt.Sprintf("BPJS Kesehatan verified the data; on review, the application is denied under %s. Reviewer's note: %s", under, r.Note)
+	}
+	return Reason{Code: ReasonUpheld, Outcome: OutcomeDeny, Message: id, MessageEN: en,
+		LegalBasis: p.denyBasis(p.LegalBasis.Registration),
+		Remedy:     "Selesaikan alasan di bawah ini, lalu ajukan kembali / Resolve the reasons below, then resubmit.",
+		Details: map[string]any{"reviewed_decision": d.ID, "reviewed_outcome": string(d.Outcome),
+			"reviewer": r.By, "note": r.Note}}
 }
 
-func overridden(d Decision, r Review) Reason {
+// overridden is the reason of an allow after review: the verified fact is
+// the reviewer's note, and the earlier reasons no longer stand.
+func overridden(d Decision, r Review, p Policy) Reason {
 	codes := make([]any, len(d.Reasons))
 	for i, x := range d.Reasons {
 		codes[i] = string(x.Code)
 	}
 	return Reason{Code: ReasonOverridden, Outcome: OutcomeAllow,
-		Message:    fmt.Sprintf("Peninjau BPJS Kesehatan membatalkan keputusan sebelumnya: %s", r.Note),
-		MessageEN:  fmt.Sprintf("A BPJS Kesehatan reviewer overrode the earlier decision: %s", r.Note),
-		LegalBasis: basisSupervision,
-		Details:    map[string]any{"reviewed_decision": d.ID, "reviewer": r.By, "note": r.Note, "overridden_reasons": codes}}
+		Message: fmt.Sprintf("BPJS Kesehatan memverifikasi: %s. Karena itu keputusan sebelumnya (%s) tidak berlaku dan permohonan diizinkan berdasarkan %s.",
+			strings.TrimRight(r.Note, ". "), d.Outcome, p.regionalPolicy()),
+		MessageEN: fmt.Sprintf("BPJS Kesehatan verified: %s. The earlier decision (%s) therefore no longer stands and the application is allowed under %s.",
+			strings.TrimRight(r.Note, ". "), d.Outcome, p.regionalPolicy()),
+		LegalBasis: cite(p.LegalBasis.Regional, p.LegalBasis.Supervision),
+		Details: map[string]any{"reviewed_decision": d.ID, "reviewer": r.By, "verified_fact": r.Note,
+			"note": r.Note, "overridden_reasons": codes}}
 }

@@ -128,11 +128,11 @@ func (s *Service) decided(d Decision, created bool) {
 // RecheckFor.
 func (s *Service) prepareForRecord(d *Decision) {
 	if d.Outcome != OutcomeAllow {
-		d.Review = &Review{State: ReviewOpen}
+		d.Review = s.Policy.openReview(*d)
 	}
-	if d.HasReason(ReasonRegistryUnavailable) && s.Policy.RecheckFor > 0 {
+	if recheckFor := s.Policy.For(d.RegionCode).RecheckFor; d.HasReason(ReasonRegistryUnavailable) && recheckFor > 0 {
 		d.RecheckAt = d.DecidedAt.Add(recheckBackoff(0))
-		d.RecheckUntil = d.DecidedAt.Add(s.Policy.RecheckFor)
+		d.RecheckUntil = d.DecidedAt.Add(recheckFor)
 	}
 }
 
@@ -143,7 +143,7 @@ func (s *Service) Evaluate(ctx context.Context, app Application) (Decision, erro
 		return Decision{}, err
 	}
 	var f Findings
-	if s.Policy.Gates(app.PermitType) && !s.Policy.Exempts(app.BusinessScale) {
+	if p := s.Policy.For(app.RegionCode); p.Gates(app.PermitType) && !p.Exempts(app.BusinessScale) {
 		lookupCtx := ctx
 		if s.Budget > 0 {
 			var cancel context.CancelFunc
@@ -159,7 +159,7 @@ func (s *Service) Evaluate(ctx context.Context, app Application) (Decision, erro
 // concurrently, with at most MaxLookupsInFlight worker lookups at once.
 func (s *Service) lookUp(ctx context.Context, app Application) Findings {
 	f := Findings{WorkersListed: len(app.Workers)}
-	positions := samplePositions(len(app.Workers), s.Policy.WorkerSampleSize)
+	positions := samplePositions(len(app.Workers), s.Policy.For(app.RegionCode).WorkerSampleSize)
 	f.Workers = make([]WorkerFinding, len(positions))
 
 	var wg sync.WaitGroup

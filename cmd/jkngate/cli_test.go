@@ -28,6 +28,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 		"retention": {"usage: jkngate retention [FLAGS] run", "-h, --help"},
 		"send": {"-url", "-client", "-secret", "-id", "-json", "-data", "-nib", "-region", "-declared",
 			"-worker", "-application-id", "-permit-type", "FILE|-"},
+		"policy":  {"check FILE", "test DIR"},
 		"version": {"-h, --help"},
 	}
 	if len(wantFlags) != len(commands) {

@@ -158,7 +158,12 @@ var samples = []sample{
 	{"employer not registered", bpjssim.ScenarioUnregistered, gate.PermitBuildingPermit},
 	{"contribution arrears", bpjssim.ScenarioArrears3Plus, gate.PermitTender},
 	{"worker status unclear", bpjssim.ScenarioWorkerStatusUnclear, gate.PermitBusinessLicense},
-	{"worker paid by the state", bpjssim.ScenarioWorkerNotEmployerPaid, gate.PermitOutsourcingLicense},
+	{"workers covered as PBI and mandiri", bpjssim.ScenarioWorkerNotEmployerPaid, gate.PermitOutsourcingLicense},
+	{"workers inactive: unpaid (9) and month end (15)", bpjssim.ScenarioWorkerInactive, gate.PermitBusinessLicense},
+	{"mandiri worker with own arrears", bpjssim.ScenarioWorkerMandiriArrears, gate.PermitBusinessLicense},
+	{"worker active at another employer", bpjssim.ScenarioWorkerOtherEmployer, gate.PermitBusinessLicense},
+	{"BPJS employer number mismatch", bpjssim.ScenarioEmployerNumberMismatch, gate.PermitBusinessLicense},
+	{"workers not registered", bpjssim.ScenarioWorkerNotRegistered, gate.PermitBusinessLicense},
 	{"permit type not gated", bpjssim.ScenarioUnderRegistered, gate.PermitOther},
 }
 
@@ -187,6 +192,7 @@ func applicationFor(i int, s sample, data bpjssim.Data) (map[string]any, bool) {
 	}
 	app["nib"], app["npwp"], app["company_name"], app["region_code"] = e.NIB, e.NPWP, e.Name, e.RegionCode
 	app["declared_workers"], app["workers"] = e.DeclaredWorkers, workers
+	app["bpjs_employer_code"] = e.ApplicationCode
 	return app, true
 }
 

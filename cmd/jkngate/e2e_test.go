@@ -153,7 +153,8 @@ func applicationOf(e bpjssim.Employer, appID string) map[string]any {
 		workers = append(workers, map[string]string{"nik": nik})
 	}
 	return map[string]any{"application_id": appID, "nib": e.NIB, "region_code": e.RegionCode,
-		"permit_type": "business_license", "declared_workers": e.DeclaredWorkers, "workers": workers}
+		"permit_type": "business_license", "declared_workers": e.DeclaredWorkers, "workers": workers,
+		"bpjs_employer_code": e.ApplicationCode}
 }
 
 func TestEndToEndEveryScenario(t *testing.T) {

@@ -45,6 +45,7 @@ var commands = []command{
 	{"demo", "run everything embedded (SQLite, in-process cache, BPJS simulator),\n            send sample applications and print their decisions", demo},
 	{"migrate", "apply database migrations and exit", migrate},
 	{"retention", "\"retention run\" erases worker-level personal data older than\n            JKNGATE_RETENTION now", retention},
+	{"policy", "\"policy check FILE\" validates a policy file and prints the effective\n            policy per region; \"policy test DIR\" runs YAML policy test cases", policy},
 	{"send", "sign a webhook event (file, standard input or flags), post it and\n            print the decision", send},
 	{"version", "print the version, VCS revision and Go version", versionCmd},
 }

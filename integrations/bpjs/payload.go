@@ -24,6 +24,11 @@ type peserta struct {
 	Nama          string    `json:"nama"`
 	StatusPeserta *codeText `json:"statusPeserta"`
 	JenisPeserta  *codeText `json:"jenisPeserta"`
+	// BadanUsaha names the employer that registered the participant, where
+	// BPJS's data says; absent, gate skips the other-employer check.
+	BadanUsaha *struct {
+		Kode flexString `json:"kode"`
+	} `json:"badanUsaha"`
 }
 
 type badanUsaha struct {
@@ -64,7 +69,7 @@ func decodeParticipant(plain []byte, nik string) (gate.Participant, error) {
 	case p.NIK != "" && p.NIK != nik:
 		return gate.Participant{}, errors.New("peserta is for another NIK")
 	}
-	return gate.Participant{
+	out := gate.Participant{
 		NIK:         nik,
 		CardNumber:  p.NoKartu,
 		Name:        p.Nama,
@@ -72,11 +77,15 @@ func decodeParticipant(plain []byte, nik string) (gate.Participant, error) {
 		StatusText:  p.StatusPeserta.Keterangan,
 		Segment:     string(p.JenisPeserta.Kode),
 		SegmentText: p.JenisPeserta.Keterangan,
-	}, nil
+	}
+	if p.BadanUsaha != nil {
+		out.EmployerCode = string(p.BadanUsaha.Kode)
+	}
+	return out, nil
 }
 
 // decodeEmployer maps the data-sharing endpoint's {"badanUsaha": {...}}
-// (contract section 8) for a lookup of nib.
+// (README, "The BPJS simulator": BadanUsaha/nib) for a lookup of nib.
 func decodeEmployer(plain []byte, nib string) (gate.Employer, error) {
 	var body struct {
 		BadanUsaha *badanUsaha `json:"badanUsaha"`

@@ -73,14 +73,15 @@ func encodeParticipant(e entry[participantFacts]) []byte {
 		return b
 	}
 	v := e.Value
-	for _, s := range []string{v.Status, v.StatusText, v.Segment, v.SegmentText} {
+	for _, s := range []string{v.Status, v.StatusText, v.Segment, v.SegmentText, v.EmployerCode} {
 		b = appendString(b, s)
 	}
 	return b
 }
 
 // participantFacts is all that either tier keeps of a participant: what a
-// decision reads (status and segment, with BPJS's texts for them). The NIK,
+// decision reads (status and segment, with BPJS's texts for them, and the
+// code of the employer that registered the participant). The NIK,
 // card number, name and birth date are never cached: a cache is a copy of
 // personal data that nobody audits.
 type participantFacts struct {
@@ -88,15 +89,20 @@ type participantFacts struct {
 	StatusText  string
 	Segment     string // jenisPeserta.kode
 	SegmentText string
+	// EmployerCode is peserta.badanUsaha.kode (appended to the layout
+	// later: a value without it reads as empty).
+	EmployerCode string
 }
 
 func factsOf(p gate.Participant) participantFacts {
-	return participantFacts{Status: p.Status, StatusText: p.StatusText, Segment: p.Segment, SegmentText: p.SegmentText}
+	return participantFacts{Status: p.Status, StatusText: p.StatusText, Segment: p.Segment, SegmentText: p.SegmentText,
+		EmployerCode: p.EmployerCode}
 }
 
 // participant gives the facts back as a gate.Participant for nik.
 func (f participantFacts) participant(nik string) gate.Participant {
-	return gate.Participant{NIK: nik, Status: f.Status, StatusText: f.StatusText, Segment: f.Segment, SegmentText: f.SegmentText}
+	return gate.Participant{NIK: nik, Status: f.Status, StatusText: f.StatusText, Segment: f.Segment, SegmentText: f.SegmentText,
+		EmployerCode: f.EmployerCode}
 }
 
 // reader decodes a value; the first failure sticks in err so that callers
@@ -173,6 +179,9 @@ func decodeParticipant(b []byte) (entry[participantFacts], error) {
 		v := &e.Value
 		v.Status, v.StatusText = r.string(), r.string()
 		v.Segment, v.SegmentText = r.string(), r.string()
+		if r.err == nil && len(r.b) > 0 {
+			v.EmployerCode = r.string()
+		}
 	}
 	return e, r.err
 }

@@ -115,3 +115,25 @@ func TestNewRejectsNonsense(t *testing.T) {
 		})
 	}
 }
+
+// The employer code of a participant (peserta.badanUsaha.kode) survives the
+// shared tier, so WORKER_OTHER_EMPLOYER works on cached data; a value
+// written before the field was appended reads as having none.
+func TestParticipantEmployerCodeRoundTrips(t *testing.T) {
+	at := time.Date(2026, 11, 22, 9, 58, 1, 0, time.UTC)
+	p := entry[participantFacts]{FetchedAt: at, Found: true,
+		Value: participantFacts{Status: "0", Segment: "13", EmployerCode: "01020304"}}
+	b := encodeParticipant(p)
+	got, err := decodeParticipant(b)
+	if err != nil || got.Value.EmployerCode != "01020304" {
+		t.Fatalf("decoded %+v (%v), want employer code 01020304", got.Value, err)
+	}
+	if got.Value.participant(testNIK).EmployerCode != "01020304" {
+		t.Error("participant() dropped the employer code")
+	}
+	old := b[:len(b)-len("01020304")-1] // the layout before the field
+	got, err = decodeParticipant(old)
+	if err != nil || got.Value.EmployerCode != "" || got.Value.Segment != "13" {
+		t.Errorf("old layout decoded %+v (%v), want segment 13 and no employer code", got.Value, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
 
 var (
@@ -131,6 +132,41 @@ func (s *Store) DecisionCounts(ctx context.Context, f gate.DecisionFilter) (map[
 // KindUnavailable when the database could not be read, KindInternal when a
 // stored row cannot be decoded.
 func (s *Store) ListReviews(ctx context.Context, f gate.ReviewFilter) ([]gate.Decision, error) {
+	w, err := reviewWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	order := ` ORDER BY d.id DESC`
+	if f.State == gate.ReviewOpen {
+		// Soonest due first: the licensing deadline runs out in this order.
+		order = ` ORDER BY d.review_due_at, d.id`
+		if f.After != "" {
+			w.add("(d.review_due_at, d.id) > (SELECT review_due_at, id FROM decisions WHERE id = ?)", f.After)
+		}
+	} else if f.After != "" {
+		w.add("d.id < ?", f.After)
+	}
+	q := `SELECT ` + decisionColumns + ` FROM decisions d` + w.String() + order +
+		` LIMIT ` + strconv.Itoa(pageLimit(f.Limit))
+	return s.queryDecisions(ctx, "list reviews", q, w.args)
+}
+
+// CountReviews counts what ListReviews would list without a limit or
+// cursor. Errors as ListReviews.
+func (s *Store) CountReviews(ctx context.Context, f gate.ReviewFilter) (int, error) {
+	w, err := reviewWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.readers.QueryRowContext(ctx, `SELECT count(*) FROM decisions d`+w.String(), w.args...).Scan(&n); err != nil {
+		return 0, translate("count reviews", err)
+	}
+	return n, nil
+}
+
+// reviewWhere is the condition of a review filter, without its cursor.
+func reviewWhere(f gate.ReviewFilter) (*where, error) {
 	w := &where{}
 	w.addClause(scopeClause("d.region_code", f.Scope))
 	switch f.State {
@@ -145,12 +181,10 @@ func (s *Store) ListReviews(ctx context.Context, f gate.ReviewFilter) ([]gate.De
 	if f.NIB != "" {
 		w.add("d.nib = ?", f.NIB)
 	}
-	if f.After != "" {
-		w.add("d.id < ?", f.After)
+	if f.Overdue {
+		w.add("d.review_due_at <> '' AND d.review_due_at < ?", decisiondoc.FormatTime(f.Now))
 	}
-	q := `SELECT ` + decisionColumns + ` FROM decisions d` + w.String() +
-		` ORDER BY d.id DESC LIMIT ` + strconv.Itoa(pageLimit(f.Limit))
-	return s.queryDecisions(ctx, "list reviews", q, w.args)
+	return w, nil
 }
 
 func (s *Store) queryDecisions(ctx context.Context, what, q string, args []any) ([]gate.Decision, error) {

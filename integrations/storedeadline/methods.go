@@ -125,3 +125,10 @@ func (s *Store) RetryCallback(ctx context.Context, id string, now time.Time) (ga
 	defer cancel()
 	return s.Store.RetryCallback(ctx, id, now)
 }
+
+// CountReviews implements gate.DecisionReader.
+func (s *Store) CountReviews(ctx context.Context, f gate.ReviewFilter) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Store.CountReviews(ctx, f)
+}

@@ -96,6 +96,9 @@ func (h *hung) ListCallbacks(ctx context.Context, _ gate.CallbackFilter) ([]gate
 func (h *hung) RetryCallback(ctx context.Context, _ string, _ time.Time) (gate.Callback, error) {
 	return gate.Callback{}, h.wait(ctx)
 }
+func (h *hung) CountReviews(ctx context.Context, _ gate.ReviewFilter) (int, error) {
+	return 0, h.wait(ctx)
+}
 func (h *hung) PendingCallbacks(ctx context.Context) (int, error) { return 0, h.wait(ctx) }
 func (h *hung) EraseWorkerData(ctx context.Context, _ time.Time, _ int) (int, error) {
 	return 0, h.wait(ctx)

@@ -69,6 +69,14 @@ func (s *Instrumented) ListReviews(ctx context.Context, f gate.ReviewFilter) ([]
 	return ds, err
 }
 
+// CountReviews implements gate.DecisionReader.
+func (s *Instrumented) CountReviews(ctx context.Context, f gate.ReviewFilter) (int, error) {
+	start := time.Now()
+	n, err := s.next.CountReviews(ctx, f)
+	s.observe("count_reviews", start, err)
+	return n, err
+}
+
 // DecisionCounts implements gate.DecisionReader.
 func (s *Instrumented) DecisionCounts(ctx context.Context, f gate.DecisionFilter) (map[gate.Outcome]int, error) {
 	start := time.Now()

@@ -43,11 +43,18 @@ type RecheckCounter interface {
 const ScrapeTimeout = time.Second
 
 // opPending and opDueRechecks are the op labels of PendingCallbacks and
-// DueRechecks.
+// DueRechecks. The overdue reviews gauge has none: its count is
+// CountReviews, timed as such when callers use it.
 const (
 	opPending     = "pending_callbacks"
 	opDueRechecks = "due_rechecks"
 )
+
+// overdueReviews counts the open reviews past due now, in every region.
+func (s *Instrumented) overdueReviews(ctx context.Context) (int, error) {
+	return s.next.CountReviews(ctx, gate.ReviewFilter{Scope: gate.Scope{All: true}, State: gate.ReviewOpen,
+		Overdue: true, Now: time.Now()})
+}
 
 var _ Store = (*Instrumented)(nil)
 
@@ -80,7 +87,7 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 	if reg == nil {
 		return s, nil
 	}
-	var errDuration, errErrors, errPending, errBacklog error
+	var errDuration, errErrors, errPending, errBacklog, errOverdue error
 	s.duration, errDuration = promreg.Register(reg, s.duration)
 	s.errors, errErrors = promreg.Register(reg, s.errors)
 	if pc, ok := next.(PendingCounter); ok {
@@ -96,7 +103,12 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 				"Rechecks of REGISTRY_UNAVAILABLE decisions that are due (being worked or waiting for a turn), counted at scrape time.",
 				nil, nil)})
 	}
-	if err := cmp.Or(errDuration, errErrors, errPending, errBacklog); err != nil {
+	_, errOverdue = promreg.Register(reg, &pendingCollector{store: s, count: s.overdueReviews,
+		desc: prometheus.NewDesc("jkngate_reviews_overdue",
+			"Open reviews past their due time (review_due_working_days), counted at scrape time: "+
+				"past the licensing deadline a permit may be approved automatically.",
+			nil, nil)})
+	if err := cmp.Or(errDuration, errErrors, errPending, errBacklog, errOverdue); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -110,14 +122,14 @@ func (s *Instrumented) observe(op string, start time.Time, err error) {
 	}
 }
 
-// pendingCollector reports a count (the outbox depth, the recheck backlog).
-// It counts at scrape time, within
+// pendingCollector reports a count made at scrape time (the outbox depth,
+// the recheck backlog, the overdue reviews). It counts at scrape time, within
 // ScrapeTimeout; when the count fails the gauge is left out of that scrape
 // (and the error counted), rather than failing the whole scrape.
 type pendingCollector struct {
 	store *Instrumented
 	count func(context.Context) (int, error)
-	op    string // the op label of count's duration and errors
+	op    string // the op label of count's duration and errors; "" is not timed
 	desc  *prometheus.Desc
 }
 
@@ -130,7 +142,9 @@ func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	start := time.Now()
 	n, err := c.count(ctx)
-	c.store.observe(c.op, start, err)
+	if c.op != "" { // a count without an op of its own is not timed
+		c.store.observe(c.op, start, err)
+	}
 	if err != nil {
 		return
 	}

@@ -52,6 +52,9 @@ func (f *fake) EachDecision(_ context.Context, _ gate.DecisionFilter, fn func(ga
 func (f *fake) ListReviews(context.Context, gate.ReviewFilter) ([]gate.Decision, error) {
 	return nil, f.call("list_reviews")
 }
+func (f *fake) CountReviews(context.Context, gate.ReviewFilter) (int, error) {
+	return 0, f.call("count_reviews")
+}
 func (f *fake) DecisionCounts(context.Context, gate.DecisionFilter) (map[gate.Outcome]int, error) {
 	return nil, f.call("decision_counts")
 }
@@ -102,6 +105,7 @@ func callAll(s storemetrics.Store) {
 	s.ListDecisions(ctx, gate.DecisionFilter{})
 	s.EachDecision(ctx, gate.DecisionFilter{}, func(gate.Decision) error { return nil })
 	s.ListReviews(ctx, gate.ReviewFilter{})
+	s.CountReviews(ctx, gate.ReviewFilter{})
 	s.DecisionCounts(ctx, gate.DecisionFilter{})
 	s.CloseReview(ctx, "d", gate.Review{}, nil, nil)
 	s.RecordSuperseding(ctx, "d", gate.Decision{}, nil)
@@ -116,7 +120,7 @@ func callAll(s storemetrics.Store) {
 }
 
 var ops = []string{"record_decision", "decision_for_webhook", "decision", "ping", "list_decisions",
-	"each_decision", "list_reviews", "decision_counts", "close_review", "record_superseding",
+	"each_decision", "list_reviews", "count_reviews", "decision_counts", "close_review", "record_superseding",
 	"record_access", "list_audit", "claim_callbacks", "finish_callback", "list_callbacks", "retry_callback", "claim_rechecks",
 	"finish_recheck"}
 
@@ -218,6 +222,21 @@ func TestEachDecisionLeavesOutTheCallersTime(t *testing.T) {
 	})
 	if got := gather(t, reg, "jkngate_store_operation_duration_seconds")["each_decision"]; got.value != 1 || got.sum >= 0.05 {
 		t.Errorf("each_decision timed %v times, %vs in all; want once, without the 100ms in fn", got.value, got.sum)
+	}
+}
+
+func TestOverdueReviewsGauge(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	f := &fake{}
+	if _, err := storemetrics.New(f, reg); err != nil {
+		t.Fatal(err)
+	}
+	g := gather(t, reg, "jkngate_reviews_overdue")
+	if len(g) != 1 {
+		t.Fatalf("jkngate_reviews_overdue = %v, want one sample", g)
+	}
+	if !slices.Contains(f.calls, "count_reviews") {
+		t.Errorf("the gauge did not count reviews: %v", f.calls)
 	}
 }
 

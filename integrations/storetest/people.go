@@ -36,6 +36,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"EachDecision", testEachDecision},
 		{"DecisionCounts", testDecisionCounts},
 		{"ListReviews", testListReviews},
+		{"ReviewDeadlines", testReviewDeadlines},
 		{"CloseReviewUphold", testCloseReviewUphold},
 		{"CloseReviewOverride", testCloseReviewOverride},
 		{"CloseReviewAlreadyReviewed", testAlreadyReviewed},

@@ -25,13 +25,15 @@ func testListReviews(t *testing.T, s PeopleStore) {
 	r7 := mustRecord(t, s, decisionFor("OSS-7", "3573", gate.OutcomeDeny))
 
 	open := gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen}
-	checkIDs(t, "open (a superseded open review is not awaiting review)", reviews(t, s, open), newestFirst(r1, r2, r5, r7))
+	// Without due times (reviews opened before deadlines), open reviews
+	// come oldest first.
+	checkIDs(t, "open (a superseded open review is not awaiting review)", reviews(t, s, open), ids([]gate.Decision{r1, r2, r5, r7}))
 	checkIDs(t, "closed", reviews(t, s, gate.ReviewFilter{Scope: admin, State: gate.ReviewClosed}), []string{r6.ID})
 	checkIDs(t, "open by NIB", reviews(t, s, gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen, NIB: nib2}),
 		[]string{r2.ID})
 	checkIDs(t, "open in province 12",
 		reviews(t, s, gate.ReviewFilter{Scope: gate.Scope{Regions: []string{"12"}}, State: gate.ReviewOpen}),
-		newestFirst(r1, r2, r5))
+		ids([]gate.Decision{r1, r2, r5}))
 	checkIDs(t, "open in 3573",
 		reviews(t, s, gate.ReviewFilter{Scope: gate.Scope{Regions: []string{"3573"}}, State: gate.ReviewOpen}),
 		[]string{r7.ID})
@@ -40,11 +42,11 @@ func testListReviews(t *testing.T, s PeopleStore) {
 	checkIDs(t, "open in the zero scope", reviews(t, s, gate.ReviewFilter{State: gate.ReviewOpen}), nil)
 
 	first := reviews(t, s, gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen, Limit: 2})
-	checkIDs(t, "first page", first, newestFirst(r5, r7))
+	checkIDs(t, "first page", first, ids([]gate.Decision{r1, r2}))
 	if len(first) == 2 {
 		checkIDs(t, "second page",
 			reviews(t, s, gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen, Limit: 2, After: first[1]}),
-			newestFirst(r1, r2))
+			ids([]gate.Decision{r5, r7}))
 	}
 
 	closed, err := s.ListReviews(t.Context(), gate.ReviewFilter{Scope: admin, State: gate.ReviewClosed})
@@ -57,6 +59,42 @@ func testListReviews(t *testing.T, s PeopleStore) {
 
 	_, err = s.ListReviews(t.Context(), gate.ReviewFilter{Scope: admin, State: "pending"})
 	checkCode(t, "ListReviews of an unknown state", err, gate.KindInvalid, "")
+}
+
+// testReviewDeadlines: the open queue comes soonest due first (also across
+// pages), overdue keeps those past due at Now, and CountReviews agrees.
+func testReviewDeadlines(t *testing.T, s PeopleStore) {
+	due := func(app string, in time.Duration) gate.Decision {
+		d := decisionFor(app, "1275", gate.OutcomeReview)
+		d.Review.DueAt = t0.Add(in)
+		return mustRecord(t, s, d)
+	}
+	late := due("OSS-1", 72*time.Hour)
+	overdue := due("OSS-2", -time.Hour)
+	soon := due("OSS-3", time.Hour)
+	longOverdue := due("OSS-4", -48*time.Hour)
+	open := gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen, Now: t0}
+	checkIDs(t, "open by due time", reviews(t, s, open), ids([]gate.Decision{longOverdue, overdue, soon, late}))
+	page := open
+	page.Limit = 3
+	first := reviews(t, s, page)
+	if len(first) == 3 {
+		page.After = first[2]
+		checkIDs(t, "second page by due time", reviews(t, s, page), []string{late.ID})
+	}
+	past := open
+	past.Overdue = true
+	checkIDs(t, "overdue, oldest first", reviews(t, s, past), ids([]gate.Decision{longOverdue, overdue}))
+	if n, err := s.CountReviews(t.Context(), past); err != nil || n != 2 {
+		t.Errorf("CountReviews overdue = %d, %v; want 2", n, err)
+	}
+	if n, err := s.CountReviews(t.Context(), open); err != nil || n != 4 {
+		t.Errorf("CountReviews open = %d, %v; want 4", n, err)
+	}
+	got := mustDecision(t, s, soon.ID)
+	if got.Review == nil || !got.Review.DueAt.Equal(soon.Review.DueAt) {
+		t.Errorf("due_at did not round-trip: %+v", got.Review)
+	}
 }
 
 // review returns a closing review by reviewer.

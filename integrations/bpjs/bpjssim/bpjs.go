@@ -61,6 +61,12 @@ type pesertaPayload struct {
 			KdProvider string `json:"kdProvider"`
 			NmProvider string `json:"nmProvider"`
 		} `json:"provUmum"`
+		// BadanUsaha is the employer that registered the participant, where
+		// the simulated data names one.
+		BadanUsaha *struct {
+			Kode string `json:"kode"`
+			Nama string `json:"nama"`
+		} `json:"badanUsaha,omitempty"`
 	} `json:"peserta"`
 }
 
@@ -165,6 +171,12 @@ func (s *Server) lookupParticipant(r *http.Request) (any, string) {
 	q.JenisPeserta = kodeKeterangan{p.Segment, p.SegmentText}
 	q.HakKelas = kodeKeterangan{p.Class, classText[p.Class]}
 	q.ProvUmum.KdProvider, q.ProvUmum.NmProvider = p.ProviderCode, p.ProviderName
+	if p.EmployerCode != "" {
+		q.BadanUsaha = &struct {
+			Kode string `json:"kode"`
+			Nama string `json:"nama"`
+		}{p.EmployerCode, p.EmployerName}
+	}
 	return out, ""
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // dataView is the /_sim/data document. The keys nib, status, nik and
-// segment are contract section 8's; the rest help tests and people pick.
+// segment are the documented ones (README, "The BPJS simulator"); the rest help tests and people pick.
 type dataView struct {
 	Scenarios        []scenarioView    `json:"scenarios"`
 	Employers        []employerView    `json:"employers"`

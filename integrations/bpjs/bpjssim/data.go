@@ -8,7 +8,7 @@ import (
 
 // Scenario labels a simulated employer by the gate outcome it is built to
 // produce under gate.DefaultPolicy, so that tests and the demo can pick a
-// company for each path of the contract's reason table.
+// company for each path of the README's reason table.
 type Scenario string
 
 // The employer scenarios. Each is built so that an application using the
@@ -18,8 +18,9 @@ const (
 	// ScenarioCompliant: status 1, no arrears, every worker active (status
 	// 0) in segment 13, registered = active = declared.
 	ScenarioCompliant Scenario = "compliant"
-	// ScenarioCompliantMixed: like compliant, with workers in segments 10
-	// and 13 (both employer-paid).
+	// ScenarioCompliantMixed: like compliant, but BPJS names the employer
+	// (peserta.badanUsaha) for only some of the workers: where it is absent
+	// the other-employer check is skipped.
 	ScenarioCompliantMixed Scenario = "compliant_mixed_segments"
 	// ScenarioUnderRegistered: active < declared; some registered workers
 	// are not active (status 9 or 15, not listed) and/or some declared
@@ -36,19 +37,29 @@ const (
 	ScenarioArrears1     Scenario = "arrears_1_month"
 	ScenarioArrears2     Scenario = "arrears_2_months"
 	ScenarioArrears3Plus Scenario = "arrears_3plus_months"
-	// ScenarioWorkerNotEmployerPaid: the worker list holds 1-3 people who
-	// are active but as mandiri (14) or PBI (21, 22), not registered by this
-	// employer.
+	// ScenarioWorkerNotEmployerPaid: the worker list holds people who are
+	// active but as PBI (21 or 22) and as mandiri (14), not registered by
+	// this employer: one of each, and sometimes one more.
 	ScenarioWorkerNotEmployerPaid Scenario = "worker_not_employer_paid"
 	// ScenarioWorkerStatusUnclear: the worker list holds 1-2 registered
 	// workers with status 2, 6, 7 or the unknown code "99".
 	ScenarioWorkerStatusUnclear Scenario = "worker_status_unclear"
-	// ScenarioWorkerInactive: the worker list holds 1-2 registered workers
-	// with status 9 or 15 (unpaid contributions).
+	// ScenarioWorkerInactive: the worker list holds two registered workers,
+	// one with status 9 (unpaid contributions) and one with status 15
+	// (inactive at month end).
 	ScenarioWorkerInactive Scenario = "worker_inactive"
 	// ScenarioWorkerNotRegistered: the worker list holds 1-2 NIKs that are
 	// not participants at all (also listed in Data.UnknownNIKs).
 	ScenarioWorkerNotRegistered Scenario = "worker_not_registered"
+	// ScenarioWorkerMandiriArrears: the worker list holds a mandiri (14)
+	// participant inactive for their own unpaid contributions (status 9).
+	ScenarioWorkerMandiriArrears Scenario = "worker_mandiri_arrears"
+	// ScenarioWorkerOtherEmployer: the worker list holds a person active in
+	// segment 13 whom BPJS has under another employer's code.
+	ScenarioWorkerOtherEmployer Scenario = "worker_other_employer"
+	// ScenarioEmployerNumberMismatch: the application's bpjs_employer_code
+	// (Employer.ApplicationCode) differs from BPJS's kodeBadanUsaha.
+	ScenarioEmployerNumberMismatch Scenario = "employer_number_mismatch"
 	// ScenarioUnregistered labels the NIBs in Data.UnregisteredNIBs: BPJS
 	// answers "Badan usaha tidak terdaftar". No Employer carries it.
 	ScenarioUnregistered Scenario = "unregistered"
@@ -59,7 +70,8 @@ const (
 var Scenarios = []Scenario{ScenarioCompliant, ScenarioCompliantMixed, ScenarioUnderRegistered,
 	ScenarioInactive, ScenarioSuspended, ScenarioUnknownStatus, ScenarioArrears1, ScenarioArrears2,
 	ScenarioArrears3Plus, ScenarioWorkerNotEmployerPaid, ScenarioWorkerStatusUnclear,
-	ScenarioWorkerInactive, ScenarioWorkerNotRegistered}
+	ScenarioWorkerInactive, ScenarioWorkerNotRegistered, ScenarioWorkerMandiriArrears,
+	ScenarioWorkerOtherEmployer, ScenarioEmployerNumberMismatch}
 
 // Expectation returns the outcome and reason codes a scenario's company gets
 // under gate.DefaultPolicy, when an application declares DeclaredWorkers and
@@ -80,8 +92,12 @@ func (s Scenario) Expectation() (gate.Outcome, []gate.ReasonCode, bool) {
 		return gate.OutcomeReview, []gate.ReasonCode{gate.ReasonWorkerNotEmployerPaid}, true
 	case ScenarioWorkerStatusUnclear:
 		return gate.OutcomeReview, []gate.ReasonCode{gate.ReasonWorkerStatusUnclear}, true
-	case ScenarioWorkerInactive:
+	case ScenarioWorkerInactive, ScenarioWorkerMandiriArrears:
 		return gate.OutcomeDeny, []gate.ReasonCode{gate.ReasonWorkerInactive}, true
+	case ScenarioWorkerOtherEmployer:
+		return gate.OutcomeReview, []gate.ReasonCode{gate.ReasonWorkerOtherEmployer}, true
+	case ScenarioEmployerNumberMismatch:
+		return gate.OutcomeReview, []gate.ReasonCode{gate.ReasonEmployerNumberMismatch}, true
 	case ScenarioWorkerNotRegistered:
 		return gate.OutcomeDeny, []gate.ReasonCode{gate.ReasonWorkerNotRegistered}, true
 	case ScenarioUnregistered:
@@ -112,6 +128,9 @@ type Employer struct {
 	// or not participants at all), depending on the scenario.
 	DeclaredWorkers int
 	Workers         []string
+	// ApplicationCode is the bpjs_employer_code an application for this
+	// company sends: Code, except in ScenarioEmployerNumberMismatch.
+	ApplicationCode string
 }
 
 // Participant is one simulated JKN participant. Name is personal data,
@@ -134,6 +153,9 @@ type Participant struct {
 	// EmployerNIB is the employer that registered this participant (segments
 	// 10 and 13 only); empty otherwise.
 	EmployerNIB string
+	// EmployerCode and EmployerName are what BPJS serves as
+	// peserta.badanUsaha; empty when it names no employer.
+	EmployerCode, EmployerName string
 }
 
 // Data is everything the simulator serves. It is generated once from the

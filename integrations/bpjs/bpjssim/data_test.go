@@ -156,15 +156,15 @@ func TestScenariosGetTheirExpectation(t *testing.T) {
 		}
 		for _, e := range employers {
 			app := gate.Application{ID: "A-" + e.NIB, NIB: e.NIB, RegionCode: e.RegionCode,
-				PermitType: gate.PermitBusinessLicense, DeclaredWorkers: e.DeclaredWorkers}
+				PermitType: gate.PermitBusinessLicense, DeclaredWorkers: e.DeclaredWorkers, BPJSEmployerCode: e.ApplicationCode}
 			f := gate.Findings{WorkersListed: len(e.Workers), Employer: gate.EmployerLookup{Found: true, Fetch: fetch,
-				Employer: gate.Employer{NIB: e.NIB, Status: e.Status, RegisteredWorkers: e.Registered,
+				Employer: gate.Employer{Code: e.Code, NIB: e.NIB, Status: e.Status, RegisteredWorkers: e.Registered,
 					ActiveWorkers: e.Active, ArrearsMonths: e.ArrearsMonths}}}
 			for i, nik := range e.Workers {
 				app.Workers = append(app.Workers, gate.Worker{NIK: nik})
 				p, found := d.Participant(nik)
 				f.Workers = append(f.Workers, gate.WorkerFinding{Position: i, NIK: nik, Lookup: gate.ParticipantLookup{
-					Found: found, Fetch: fetch, Participant: gate.Participant{NIK: nik, Status: p.Status, Segment: p.Segment}}})
+					Found: found, Fetch: fetch, Participant: gate.Participant{NIK: nik, Status: p.Status, Segment: p.Segment, EmployerCode: p.EmployerCode}}})
 			}
 			dec := gate.Evaluate(app, f, gate.DefaultPolicy(), now)
 			var got []gate.ReasonCode

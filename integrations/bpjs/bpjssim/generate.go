@@ -14,6 +14,7 @@ var scenarioCounts = map[Scenario]int{
 	ScenarioArrears1: 10, ScenarioArrears2: 10, ScenarioArrears3Plus: 10,
 	ScenarioWorkerNotEmployerPaid: 14, ScenarioWorkerStatusUnclear: 14,
 	ScenarioWorkerInactive: 12, ScenarioWorkerNotRegistered: 10,
+	ScenarioWorkerMandiriArrears: 6, ScenarioWorkerOtherEmployer: 6, ScenarioEmployerNumberMismatch: 6,
 }
 
 // The sizes of the data set besides the employers.
@@ -35,7 +36,7 @@ var populationMix = []struct {
 }{
 	{"0", "14", 30}, {"0", "21", 25}, {"0", "22", 15}, {"9", "14", 12}, {"15", "14", 3},
 	{"15", "22", 1}, {"2", "14", 3}, {"2", "21", 2}, {"6", "22", 3}, {"7", "14", 3},
-	{"99", "21", 1}, {"99", "14", 1},
+	{"99", "21", 1}, {"99", "14", 1}, {"0", "10", 1},
 }
 
 // Generate builds the simulator's data set from a seed: the same seed always
@@ -92,14 +93,16 @@ func (g *generator) employer(s Scenario, reg region) {
 		ContribMonthly: reg.Contribution,
 		Scenario:       s,
 	}
+	e.ApplicationCode = e.Code
 	n := g.workforce()
 	e.DeclaredWorkers = n
 	for i := range n {
-		segment := "13"
+		w := g.worker(&e, reg, "0", "13")
 		if s == ScenarioCompliantMixed && (i == 0 || (i > 1 && g.rng.IntN(3) == 0)) {
-			segment = "10"
+			w.EmployerCode, w.EmployerName = "", ""
+			g.data.Participants[len(g.data.Participants)-1] = w
 		}
-		e.Workers = append(e.Workers, g.worker(&e, reg, "0", segment).NIK)
+		e.Workers = append(e.Workers, w.NIK)
 	}
 	switch s {
 	case ScenarioInactive:
@@ -126,18 +129,26 @@ func (g *generator) employer(s Scenario, reg region) {
 		}
 		e.DeclaredWorkers = n + lapsed + missing
 	case ScenarioWorkerNotEmployerPaid:
-		for range 1 + g.rng.IntN(3) {
-			p := g.participant(reg, "0", g.pick("14", "21", "22"))
-			e.Workers = append(e.Workers, p.NIK)
+		e.Workers = append(e.Workers, g.participant(reg, "0", g.pick("21", "22")).NIK,
+			g.participant(reg, "0", "14").NIK)
+		for range g.rng.IntN(2) {
+			e.Workers = append(e.Workers, g.participant(reg, "0", g.pick("14", "21", "22")).NIK)
 		}
+	case ScenarioWorkerMandiriArrears:
+		e.Workers = append(e.Workers, g.participant(reg, "9", "14").NIK)
+	case ScenarioWorkerOtherEmployer:
+		p := g.participant(reg, "0", "13")
+		p.EmployerCode, p.EmployerName = fmt.Sprintf("%02d9%05d", g.regionIndex(reg)+1, len(g.data.Employers)+1), g.companyName()
+		g.data.Participants[len(g.data.Participants)-1] = p
+		e.Workers = append(e.Workers, p.NIK)
+	case ScenarioEmployerNumberMismatch:
+		e.ApplicationCode = fmt.Sprintf("%02d8%05d", g.regionIndex(reg)+1, len(g.data.Employers)+1)
 	case ScenarioWorkerStatusUnclear:
 		for range 1 + g.rng.IntN(2) {
 			e.Workers = append(e.Workers, g.worker(&e, reg, g.pick("2", "6", "7", "99"), "13").NIK)
 		}
 	case ScenarioWorkerInactive:
-		for range 1 + g.rng.IntN(2) {
-			e.Workers = append(e.Workers, g.worker(&e, reg, g.pick("9", "15"), "13").NIK)
-		}
+		e.Workers = append(e.Workers, g.worker(&e, reg, "9", "13").NIK, g.worker(&e, reg, "15", "13").NIK)
 	case ScenarioWorkerNotRegistered:
 		for range 1 + g.rng.IntN(2) {
 			nik := g.unknownNIK(reg)
@@ -161,7 +172,7 @@ func (g *generator) workforce() int {
 // worker adds a participant registered by employer e.
 func (g *generator) worker(e *Employer, reg region, status, segment string) Participant {
 	p := g.participant(reg, status, segment)
-	p.EmployerNIB = e.NIB
+	p.EmployerNIB, p.EmployerCode, p.EmployerName = e.NIB, e.Code, e.Name
 	g.data.Participants[len(g.data.Participants)-1] = p
 	return p
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// The test vectors of domain.md (fake credentials).
+// The published TrustMark test vectors (fake credentials).
 const (
 	vecConsID    = "1234"
 	vecSecret    = "pwd"
@@ -45,7 +45,7 @@ func TestEncryptDecryptVector(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != vecCipher {
-		t.Errorf("Encrypt = %q, want the domain.md vector", got)
+		t.Errorf("Encrypt = %q, want the published vector", got)
 	}
 	plain, err := Decrypt(vecCipher, vecConsID, vecSecret, vecTimestamp)
 	if err != nil {

@@ -56,6 +56,7 @@ type evidenceDoc struct {
 	WorkersListed  int          `json:"workers_listed"`
 	WorkersChecked int          `json:"workers_checked"`
 	Employer       *employerDoc `json:"employer,omitempty"`
+	PolicyRegion   string       `json:"policy_region,omitempty"`
 }
 
 type employerDoc struct {
@@ -79,6 +80,9 @@ type reviewDoc struct {
 	Note   string `json:"note,omitempty"`
 	By     string `json:"by,omitempty"`
 	At     string `json:"at,omitempty"`
+	// DueAt is in timeLayout: fixed-width UTC text, so the stores can
+	// compare and sort it as text (review_due_at).
+	DueAt string `json:"due_at,omitempty"`
 }
 
 // applicationDoc is the submitted application. Workers hold NIKs: personal
@@ -96,6 +100,8 @@ type applicationDoc struct {
 	DeclaredWorkers int      `json:"declared_workers"`
 	Workers         []string `json:"workers,omitempty"`
 	CallbackURL     string   `json:"callback_url,omitempty"`
+	// BPJSEmployerCode is the application's bpjs_employer_code.
+	BPJSEmployerCode string `json:"bpjs_employer_code,omitempty"`
 }
 
 // EncodeReasons returns the reasons document: a JSON array, "[]" for none
@@ -136,7 +142,7 @@ func DecodeReasons(b []byte) ([]gate.Reason, error) {
 // encoding/json's.
 func EncodeEvidence(e gate.Evidence) ([]byte, error) {
 	doc := evidenceDoc{Source: string(e.Source), AsOf: formatTime(e.AsOf),
-		WorkersListed: e.WorkersListed, WorkersChecked: e.WorkersChecked}
+		WorkersListed: e.WorkersListed, WorkersChecked: e.WorkersChecked, PolicyRegion: e.PolicyRegion}
 	if m := e.Employer; m != nil {
 		doc.Employer = &employerDoc{Code: m.Code, NIB: m.NIB, NPWP: m.NPWP, Name: m.Name, Status: m.Status,
 			StatusText: m.StatusText, RegisteredWorkers: m.RegisteredWorkers, ActiveWorkers: m.ActiveWorkers,
@@ -159,7 +165,7 @@ func DecodeEvidence(b []byte) (gate.Evidence, error) {
 		return gate.Evidence{}, fmt.Errorf("as_of: %w", err)
 	}
 	e := gate.Evidence{Source: gate.Source(doc.Source), AsOf: asOf, WorkersListed: doc.WorkersListed,
-		WorkersChecked: doc.WorkersChecked}
+		WorkersChecked: doc.WorkersChecked, PolicyRegion: doc.PolicyRegion}
 	if m := doc.Employer; m != nil {
 		e.Employer = &gate.Employer{Code: m.Code, NIB: m.NIB, NPWP: m.NPWP, Name: m.Name,
 			Status: m.Status, StatusText: m.StatusText, RegisteredWorkers: m.RegisteredWorkers,
@@ -169,11 +175,15 @@ func DecodeEvidence(b []byte) (gate.Evidence, error) {
 	return e, nil
 }
 
+// FormatTime writes t as documents do (fixed-width UTC text), for queries
+// that compare with a document's times.
+func FormatTime(t time.Time) string { return formatTime(t) }
+
 // EncodeReview returns the review document. It does not fail for any
 // gate.Review; the error is encoding/json's.
 func EncodeReview(r gate.Review) ([]byte, error) {
 	return json.Marshal(reviewDoc{State: r.State, Action: r.Action, Note: r.Note, By: r.By,
-		At: formatTime(r.At)})
+		At: formatTime(r.At), DueAt: formatTime(r.DueAt)})
 }
 
 // DecodeReview reads a review document. At comes back in UTC, or as the
@@ -188,7 +198,11 @@ func DecodeReview(b []byte) (gate.Review, error) {
 	if err != nil {
 		return gate.Review{}, fmt.Errorf("at: %w", err)
 	}
-	return gate.Review{State: doc.State, Action: doc.Action, Note: doc.Note, By: doc.By, At: at}, nil
+	due, err := parseTime(doc.DueAt)
+	if err != nil {
+		return gate.Review{}, fmt.Errorf("due_at: %w", err)
+	}
+	return gate.Review{State: doc.State, Action: doc.Action, Note: doc.Note, By: doc.By, At: at, DueAt: due}, nil
 }
 
 // EncodeApplication returns the application document, or nil when a has no
@@ -201,7 +215,8 @@ func EncodeApplication(a gate.Application) ([]byte, error) {
 	}
 	doc := applicationDoc{ID: a.ID, NIB: a.NIB, NPWP: a.NPWP, CompanyName: a.CompanyName,
 		RegionCode: a.RegionCode, PermitType: string(a.PermitType), KBLI: a.KBLI, RiskLevel: a.RiskLevel,
-		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL}
+		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL,
+		BPJSEmployerCode: a.BPJSEmployerCode}
 	for _, w := range a.Workers {
 		doc.Workers = append(doc.Workers, w.NIK)
 	}
@@ -219,7 +234,7 @@ func DecodeApplication(b []byte) (gate.Application, error) {
 	a := gate.Application{ID: doc.ID, NIB: doc.NIB, NPWP: doc.NPWP, CompanyName: doc.CompanyName,
 		RegionCode: doc.RegionCode, PermitType: gate.PermitType(doc.PermitType), KBLI: doc.KBLI,
 		RiskLevel: doc.RiskLevel, BusinessScale: doc.BusinessScale, DeclaredWorkers: doc.DeclaredWorkers,
-		CallbackURL: doc.CallbackURL}
+		CallbackURL: doc.CallbackURL, BPJSEmployerCode: doc.BPJSEmployerCode}
 	for _, nik := range doc.Workers {
 		a.Workers = append(a.Workers, gate.Worker{NIK: nik})
 	}
