@@ -41,8 +41,10 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 	app.DeclaredWorkers = p.declaredWorkers(obj["declared_workers"])
 	if arr, ok := p.array(obj["kbli"], "kbli"); ok {
 		app.KBLI = make([]string, len(arr))
-		for i, el := range arr {
-			app.KBLI[i] = p.decodeString(el, fmt.Sprintf("kbli[%d]", i))
+		if len(arr) <= gate.MaxKBLICodes { // gate reports the length alone
+			for i, el := range arr {
+				app.KBLI[i] = p.decodeString(el, fmt.Sprintf("kbli[%d]", i))
+			}
 		}
 	}
 	if arr, ok := p.array(obj["workers"], "workers"); ok {
@@ -67,18 +69,21 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 		for _, f := range ge.Fields {
 			f.Field = prefix + f.Field
 			if !p.covered(f.Field) {
-				p.fields = append(p.fields, f)
+				p.add(f.Field, f.Message)
 			}
 		}
+		p.omitted += ge.Omitted
 	}
 	return app, p.err()
 }
 
-// fieldParser collects field errors while decoding.
+// fieldParser collects field errors while decoding: at most
+// gate.MaxFieldErrors, the rest only counted.
 type fieldParser struct {
-	prefix string
-	fields []gate.FieldError
-	seen   map[string]bool
+	prefix  string
+	fields  []gate.FieldError
+	omitted int
+	seen    map[string]bool
 }
 
 func (p *fieldParser) add(field, msg string) {
@@ -86,6 +91,10 @@ func (p *fieldParser) add(field, msg string) {
 		p.seen = map[string]bool{}
 	}
 	p.seen[field] = true
+	if len(p.fields) >= gate.MaxFieldErrors {
+		p.omitted++
+		return
+	}
 	p.fields = append(p.fields, gate.FieldError{Field: field, Message: msg})
 }
 
@@ -118,7 +127,8 @@ func (p *fieldParser) err() error {
 		return ia - ib
 	})
 	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
-		Message: fmt.Sprintf("the application has %d invalid field(s)", len(fields)), Fields: fields}
+		Message: gate.FieldErrorsMessage("the application", len(fields), p.omitted), Fields: fields,
+		Omitted: p.omitted}
 }
 
 var indexedPath = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?`)
@@ -194,13 +204,11 @@ func (p *fieldParser) declaredWorkers(raw json.RawMessage) int {
 		p.add(p.prefix+field, "is required")
 		return 0
 	}
-	if !integerLiteral.Match(raw) {
-		p.add(p.prefix+field, "must be an integer >= 0")
-		return 0
-	}
+	// Out of range (also past int64) is the same field error as gate's,
+	// which then is not repeated.
 	n, err := strconv.Atoi(string(raw))
-	if err != nil || n < 0 {
-		p.add(p.prefix+field, "must be an integer >= 0")
+	if !integerLiteral.Match(raw) || err != nil || n < 0 || n > gate.MaxDeclaredWorkers {
+		p.add(p.prefix+field, fmt.Sprintf("must be an integer from 0 to %d", gate.MaxDeclaredWorkers))
 		return 0
 	}
 	return n

@@ -128,7 +128,9 @@ func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
 				code = ge.Kind.String()
 			}
 			body := ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: ge.Message}}
-			for _, f := range ge.Fields {
+			// Collectors stop at gate.MaxFieldErrors; this keeps any that
+			// does not from making a huge answer.
+			for _, f := range ge.Fields[:min(len(ge.Fields), gate.MaxFieldErrors)] {
 				body.Error.Fields = append(body.Error.Fields, FieldJSON(f))
 			}
 			return status, body

@@ -130,13 +130,18 @@ func parseSubmission(body []byte) (gate.Application, error) {
 		return app, err
 	}
 	var fields []gate.FieldError
+	omitted := 0
 	var ge *gate.Error
 	if errors.As(err, &ge) {
-		fields = ge.Fields
+		fields, omitted = ge.Fields, ge.Omitted
 	}
 	fields = append(typeField, fields...)
+	if len(fields) > gate.MaxFieldErrors {
+		omitted += len(fields) - gate.MaxFieldErrors
+		fields = fields[:gate.MaxFieldErrors]
+	}
 	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
-		Message: fmt.Sprintf("the application has %d invalid field(s)", len(fields)), Fields: fields}
+		Message: gate.FieldErrorsMessage("the application", len(fields), omitted), Fields: fields, Omitted: omitted}
 }
 
 // prefixFields returns err with its field paths, which gate gives relative
