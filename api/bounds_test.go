@@ -66,3 +66,25 @@ func TestFieldErrorsCapped(t *testing.T) {
 }
 
 var _ = api.FieldJSON{}
+
+// Issue 8 item 2: a webhook-id PostgreSQL's index could not hold answered
+// 503 forever, while SQLite stored a 1 MiB one.
+func TestWebhookIDValidated(t *testing.T) {
+	a := newTestAPI(t)
+	for _, id := range []string{strings.Repeat("a", 257), strings.Repeat("b", 3000), "msg-é", "msg\x00x",
+		"msg x", "msg-\u202e", "msg\x7f"} {
+		rec := a.submit(t, id, event(t, nil))
+		if rec.Code != http.StatusBadRequest || errorBody(t, rec).Code != "invalid_webhook_id" {
+			t.Errorf("webhook-id %.20q: %d %s, want 400 invalid_webhook_id", id, rec.Code, rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), id) {
+			t.Errorf("the answer repeats the id: %s", rec.Body)
+		}
+	}
+	if a.store.recorded != 0 {
+		t.Errorf("%d decisions recorded for refused ids", a.store.recorded)
+	}
+	if rec := a.submit(t, strings.Repeat("c", 256), event(t, nil)); rec.Code != http.StatusOK {
+		t.Errorf("256-character id: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -54,7 +54,8 @@ var statusByKind = map[gate.Kind]int{
 // statusByCode overrides statusByKind for codes whose status differs from
 // their kind's.
 var statusByCode = map[string]int{
-	codeMalformedJSON: http.StatusBadRequest,
+	codeMalformedJSON:         http.StatusBadRequest,
+	gate.CodeInvalidWebhookID: http.StatusBadRequest,
 }
 
 // noBearerChallenge lists unauthenticated codes that are not about a bearer

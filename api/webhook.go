@@ -50,11 +50,18 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	if err := standardwebhooks.Verify(req.Header, body, secrets, s.now()); err != nil {
 		return s.metrics.webhookRefused(signatureError(err))
 	}
+	// The id is checked before the body, so that a bad id is 400 whatever
+	// the body; gate checks it again for every other caller.
+	webhookID := req.Header.Get(standardwebhooks.HeaderID)
+	if !gate.ValidWebhookID(webhookID) {
+		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidWebhookID,
+			Message: "the webhook-id header must be 1 to 256 characters of printable ASCII"}
+	}
 	app, err := parseSubmission(body)
 	if err != nil {
 		return err
 	}
-	d, err := s.gate.Submit(req.Context(), clientID, req.Header.Get(standardwebhooks.HeaderID), app)
+	d, err := s.gate.Submit(req.Context(), clientID, webhookID, app)
 	if err != nil {
 		return prefixFields(err, "data.")
 	}

@@ -30,6 +30,14 @@ const (
 	MaxArrearsAmount = 1_000_000_000_000_000
 )
 
+// CodeInvalidWebhookID is the error code of a webhook-id that is not 1 to
+// MaxWebhookIDLength characters of printable ASCII.
+const CodeInvalidWebhookID = "invalid_webhook_id"
+
+// invalidWebhookIDMessage is invalid_webhook_id's message; it never repeats
+// the id.
+const invalidWebhookIDMessage = "the webhook-id must be 1 to 256 characters of printable ASCII"
+
 // coverageScale is the fixed-point scale of coverage ratios: coverage is
 // counted in millionths, so that declared x coverage is integer-exact.
 const coverageScale = 1_000_000

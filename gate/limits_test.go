@@ -120,3 +120,11 @@ func TestValidWebhookID(t *testing.T) {
 		}
 	}
 }
+
+func TestSubmitRefusesBadWebhookIDBeforeTheStore(t *testing.T) {
+	s := &Service{} // no store: reaching it would panic
+	_, err := s.Submit(t.Context(), "oss", strings.Repeat("x", 3000), Application{})
+	if KindOf(err) != KindInvalid || CodeOf(err) != CodeInvalidWebhookID {
+		t.Errorf("Submit = %v, want invalid_webhook_id", err)
+	}
+}

@@ -74,9 +74,17 @@ func (s *Service) now() time.Time {
 // KindUnavailable ("store_unavailable") when the decision could not be
 // recorded, in which case no decision is given.
 func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
+	if !ValidWebhookID(webhookID) {
+		// Checked before any store sees it, so that every store accepts
+		// and refuses the same ids, and a refusal is never an outage.
+		return Decision{}, &Error{Kind: KindInvalid, Code: CodeInvalidWebhookID,
+			Message: invalidWebhookIDMessage}
+	}
 	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
 		s.decided(d, false)
 		return d, nil
+	} else if KindOf(err) == KindInvalid {
+		return Decision{}, err // a value the store cannot hold: retrying cannot help
 	} else if KindOf(err) != KindNotFound {
 		return Decision{}, storeUnavailable(err)
 	}
