@@ -29,6 +29,7 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 	if !ok {
 		return app, p.err()
 	}
+	p.exactKeys(obj, prefix, applicationFields)
 	app.ID = p.str(obj, "application_id")
 	app.NIB = p.str(obj, "nib")
 	app.NPWP = p.str(obj, "npwp")
@@ -53,6 +54,7 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 			for i, el := range arr {
 				path := fmt.Sprintf("workers[%d]", i)
 				if w, ok := p.object(el, prefix+path); ok {
+					p.exactKeys(w, prefix+path+".", workerFields)
 					app.Workers[i].NIK = p.decodeString(w["nik"], path+".nik")
 				}
 			}
@@ -75,6 +77,38 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 		p.omitted += ge.Omitted
 	}
 	return app, p.err()
+}
+
+// workerFields are the keys of a listed worker.
+var workerFields = []string{"nik"}
+
+// exactKeys names every key of obj that is one of known only when case is
+// ignored ("NIB", "Nik"): key names are exact, and such a key is not
+// silently dropped either, since its sender meant it.
+func (p *fieldParser) exactKeys(obj map[string]json.RawMessage, path string, known []string) {
+	for _, f := range misspeltKeys(obj, path, known) {
+		p.add(f.Field, f.Message)
+	}
+}
+
+// misspeltKeys returns a field error, in key order, for each key of obj
+// that equals one of known only when case is ignored.
+func misspeltKeys(obj map[string]json.RawMessage, path string, known []string) []gate.FieldError {
+	var out []gate.FieldError
+	for k := range obj {
+		if slices.Contains(known, k) {
+			continue
+		}
+		for _, want := range known {
+			if strings.EqualFold(k, want) {
+				out = append(out, gate.FieldError{Field: path + strings.Trim(strconv.QuoteToASCII(truncate(k, 64)), `"`),
+					Message: fmt.Sprintf("key names are exact: %q is not %q", truncate(k, 64), want)})
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b gate.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return out
 }
 
 // fieldParser collects field errors while decoding: at most

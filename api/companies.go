@@ -133,7 +133,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	obj, err := decodeJSONObject(body)
+	obj, err := decodeJSONObject(body, codeInvalidApplication, "the application")
 	if err != nil {
 		return err
 	}
@@ -164,9 +164,13 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// decodeJSONObject decodes a request body that must be a JSON object;
-// anything else is malformed_json.
-func decodeJSONObject(body []byte) (map[string]json.RawMessage, error) {
+// decodeJSONObject decodes a request body that must be a JSON object,
+// read strictly (checkJSON); anything else is malformed_json, and an array
+// over the bound is a field error of code about what.
+func decodeJSONObject(body []byte, code, what string) (map[string]json.RawMessage, error) {
+	if _, err := checkJSON(body); err != nil {
+		return nil, limitError(err, code, what)
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 		msg := "the body is not valid JSON"

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -156,7 +157,9 @@ func (p *peopleEnv) submit(t *testing.T, appID, nib, region string) gate.Decisio
 	t.Helper()
 	app := gate.Application{ID: appID, NIB: nib, RegionCode: region, PermitType: gate.PermitBusinessLicense,
 		DeclaredWorkers: 52, CompanyName: `PT "Maju, Jaya"`}
-	d, err := p.svc.Submit(t.Context(), webhookClient, "msg-"+appID+fmt.Sprint(len(p.ids)), app)
+	// Webhook ids are printable ASCII; application ids need not be.
+	msgID := fmt.Sprintf("msg-%x-%d", sha256.Sum256([]byte(appID)), len(p.ids))
+	d, err := p.svc.Submit(t.Context(), webhookClient, msgID, app)
 	if err != nil {
 		t.Fatal(err)
 	}

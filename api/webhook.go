@@ -108,25 +108,31 @@ func signatureError(err error) error {
 // invalid_application with the fields at fault; another type is
 // unsupported_event_type.
 func parseSubmission(body []byte) (gate.Application, error) {
-	if app, ok := parseValidSubmission(body); ok {
-		return app, nil
+	shape, err := checkJSON(body)
+	if err != nil {
+		return gate.Application{}, limitError(err, codeInvalidApplication, "the application")
+	}
+	if !shape.foldedKeys {
+		if app, ok := parseValidSubmission(body); ok {
+			return app, nil
+		}
 	}
 	var event map[string]json.RawMessage
-	if err := json.Unmarshal(body, &event); err != nil {
+	if err := json.Unmarshal(body, &event); err != nil || event == nil {
 		msg := "the body is not valid JSON"
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
+		if errors.As(err, &te) || err == nil {
 			msg = "the body must be a JSON object"
 		}
 		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON, Message: msg}
 	}
-	var typeField []gate.FieldError
+	typeField := misspeltKeys(event, "", eventFields)
 	var typ string
 	switch raw := event["type"]; {
 	case isNull(raw):
-		typeField = []gate.FieldError{{Field: "type", Message: "is required"}}
+		typeField = append(typeField, gate.FieldError{Field: "type", Message: "is required"})
 	case json.Unmarshal(raw, &typ) != nil:
-		typeField = []gate.FieldError{{Field: "type", Message: "must be a string"}}
+		typeField = append(typeField, gate.FieldError{Field: "type", Message: "must be a string"})
 	case typ != eventApplicationSubmitted:
 		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeUnsupportedEventType,
 			Message: fmt.Sprintf("event type %q is not supported", truncate(typ, 64)),
@@ -149,6 +155,20 @@ func parseSubmission(body []byte) (gate.Application, error) {
 	}
 	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
 		Message: gate.FieldErrorsMessage("the application", len(fields), omitted), Fields: fields, Omitted: omitted}
+}
+
+// eventFields are the keys of a webhook event.
+var eventFields = []string{"type", "timestamp", "data"}
+
+// limitError turns checkJSON's error for an array over the bound into a
+// field error of code about what; other errors (malformed_json) pass.
+func limitError(err error, code, what string) error {
+	var le *jsonLimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	return &gate.Error{Kind: gate.KindInvalid, Code: code, Message: gate.FieldErrorsMessage(what, 1, 0),
+		Fields: []gate.FieldError{{Field: le.path, Message: fmt.Sprintf("must list at most %d entries", maxJSONArray)}}}
 }
 
 // prefixFields returns err with its field paths, which gate gives relative
