@@ -88,10 +88,12 @@ func (q *queryParser) outcome() gate.Outcome {
 	}, "must be allow, deny or review"))
 }
 
-// text returns a free-text filter of at most maxLen bytes.
+// text returns a free-text filter of at most maxLen bytes, held to the
+// same rule as the text it filters (gate.TextProblem), so that no store
+// sees a value it would refuse.
 func (q *queryParser) text(name string, maxLen int) string {
-	return q.check(name, func(v string) bool { return len(v) <= maxLen },
-		fmt.Sprintf("must be at most %d characters", maxLen))
+	return q.check(name, func(v string) bool { return len(v) <= maxLen && gate.TextProblem(v, false) == "" },
+		fmt.Sprintf("must be at most %d characters of printable text", maxLen))
 }
 
 const dateLayout = "2006-01-02"

@@ -63,7 +63,11 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 		return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidReview, Message: "the review action is invalid",
 			Fields: fields}
 	}
-	d, err := s.peopleSvc.Review(c.Request().Context(), a, c.Param("decision_id"), action, note)
+	id, err := decisionIDParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.peopleSvc.Review(c.Request().Context(), a, id, action, note)
 	if err != nil {
 		return err
 	}
