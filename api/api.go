@@ -57,6 +57,10 @@ type Deps struct {
 	// Auth verifies the people's API bearer tokens (NewAuthenticator); when
 	// nil, every people's API request is answered 401.
 	Auth *Authenticator
+	// CallbackAllowPrivate lets a callback_url point to loopback and
+	// private addresses (JKNGATE_CALLBACK_ALLOW_PRIVATE); without it the
+	// webhook refuses, with 422, what the callback worker would refuse.
+	CallbackAllowPrivate bool
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -77,12 +81,15 @@ type server struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	metrics   *httpMetrics // nil without a Registerer
+	// callbackAllowPrivate is Deps.CallbackAllowPrivate.
+	callbackAllowPrivate bool
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
-		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer)}
+		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer),
+		callbackAllowPrivate: d.CallbackAllowPrivate}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {

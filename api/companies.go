@@ -152,7 +152,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 		return err
 	}
 	app, err := parseApplication(raw, "")
-	if err != nil {
+	if err = s.checkCallbackURL(app, err, ""); err != nil {
 		return err
 	}
 	d, err := s.peopleSvc.WhatIf(c.Request().Context(), a, app)

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
@@ -58,7 +61,7 @@ func (s *server) receiveWebhook(c echo.Context) error {
 			Message: "the webhook-id header must be 1 to 256 characters of printable ASCII"}
 	}
 	app, err := parseSubmission(body)
-	if err != nil {
+	if err = s.checkCallbackURL(app, err, "data."); err != nil {
 		return err
 	}
 	d, err := s.gate.Submit(req.Context(), clientID, webhookID, app)
@@ -155,6 +158,46 @@ func parseSubmission(body []byte) (gate.Application, error) {
 	}
 	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
 		Message: gate.FieldErrorsMessage("the application", len(fields), omitted), Fields: fields, Omitted: omitted}
+}
+
+// checkCallbackURL adds to err (the application's parse result) a field
+// error for a callback_url the callback worker would refuse, so that the
+// licensing system hears of it now rather than never (its callbacks would
+// fail forever). Host names are not resolved: the worker checks the
+// address it connects to at each attempt.
+func (s *server) checkCallbackURL(app gate.Application, err error, prefix string) error {
+	if app.CallbackURL == "" {
+		return err
+	}
+	field := prefix + "callback_url"
+	var ge *gate.Error
+	if errors.As(err, &ge) {
+		if ge.Code != codeInvalidApplication || slices.ContainsFunc(ge.Fields, func(f gate.FieldError) bool { return f.Field == field }) {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	cerr := callback.CheckURL(app.CallbackURL, s.callbackAllowPrivate)
+	if cerr == nil {
+		return err
+	}
+	msg := "must be an absolute http(s) URL with a host"
+	if errors.Is(cerr, callback.ErrRefusedAddress) {
+		msg = "must not point to a loopback, private, link-local or otherwise internal address (" +
+			strings.TrimPrefix(cerr.Error(), callback.ErrRefusedAddress.Error()+": ") + ")"
+	}
+	out := gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication}
+	if ge != nil {
+		out = *ge
+	}
+	out.Fields = append(slices.Clone(out.Fields), gate.FieldError{Field: field, Message: msg})
+	if len(out.Fields) > gate.MaxFieldErrors {
+		out.Fields = out.Fields[:gate.MaxFieldErrors]
+		out.Omitted++
+	}
+	out.Message = gate.FieldErrorsMessage("the application", len(out.Fields), out.Omitted)
+	return &out
 }
 
 // eventFields are the keys of a webhook event.

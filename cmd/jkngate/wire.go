@@ -205,6 +205,8 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		Logger:     c.logger,
 		Metrics:    promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{}),
 		Registerer: c.metrics,
+		// The webhook refuses at intake what the callback worker would.
+		CallbackAllowPrivate: c.cfg.CallbackAllowPrivate,
 	}), nil
 }
 
