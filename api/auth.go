@@ -133,6 +133,9 @@ const (
 // number of seconds (RFC 7519 section 2), never a string.
 var dateClaims = []string{"exp", "nbf", "iat"}
 
+// readClaims are the claims tokenClaims reads.
+var readClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "regions"}
+
 // UnmarshalJSON reads the claims strictly (checkJSON: no duplicate claim,
 // valid UTF-8) and refuses a date claim that is not a JSON number, which
 // golang-jwt would otherwise accept as a string.
@@ -148,6 +151,11 @@ func (c *tokenClaims) UnmarshalJSON(b []byte) error {
 		if v, ok := raw[name]; ok && (len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9')) {
 			return fmt.Errorf("the %s claim must be a number", name)
 		}
+	}
+	// encoding/json matches struct keys without regard to case: "suB" or
+	// "eXp" would be read as sub and exp. Claim names are exact.
+	if f := misspeltKeys(raw, "", readClaims); len(f) > 0 {
+		return fmt.Errorf("claim names are exact: %s", f[0].Message)
 	}
 	type plain tokenClaims // without this method
 	return json.Unmarshal(b, (*plain)(c))

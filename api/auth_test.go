@@ -120,6 +120,8 @@ func badTokens(t *testing.T) []struct {
 		{"sub with a NUL", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\x00pusat" })), true},
 		{"sub with a bidi override", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\u202epusat" })), true},
 		{"sub with a newline", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\nINFO forged line" })), true},
+		{"claim names in another case", "Bearer " + signRawHS256(t, `{"Iss":"`+testIssuer+`","aUd":"jkngate","suB":"x","roles":["admin"],"eXp":`+
+			strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), true},
 		{"duplicate roles claim", "Bearer " + signRawHS256(t, `{"iss":"`+testIssuer+`","aud":"jkngate","sub":"x","roles":["officer"],"roles":["admin"],"exp":`+
 			strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), true},
 		{"invalid UTF-8 in claims", "Bearer " + signRawHS256(t, `{"iss":"`+testIssuer+`","aud":"jkngate","sub":"x\xff","roles":["admin"],"exp":`+
