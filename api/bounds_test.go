@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,5 +87,19 @@ func TestWebhookIDValidated(t *testing.T) {
 	}
 	if rec := a.submit(t, strings.Repeat("c", 256), event(t, nil)); rec.Code != http.StatusOK {
 		t.Errorf("256-character id: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// A query with thousands of unknown parameters lists 50 and counts the rest.
+func TestQueryErrorsCapped(t *testing.T) {
+	p := newPeopleEnv(t)
+	var q strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&q, "&x%d=1", i)
+	}
+	rec := p.as(t, admin, "GET", "/v1/decisions?"+q.String()[1:], nil)
+	e := errorBody(t, rec)
+	if rec.Code != http.StatusUnprocessableEntity || len(e.Fields) != 50 || !strings.Contains(e.Message, "2000 invalid") {
+		t.Errorf("status %d, %d fields, message %q", rec.Code, len(e.Fields), e.Message)
 	}
 }
