@@ -62,6 +62,10 @@ type Deps struct {
 	// webhook's signature check and evaluation child spans; nil: no
 	// tracing, and no cost.
 	TracerProvider trace.TracerProvider
+	// CallbackAllowPrivate lets a callback_url point to loopback and
+	// private addresses (JKNGATE_CALLBACK_ALLOW_PRIVATE); without it the
+	// webhook refuses, with 422, what the callback worker would refuse.
+	CallbackAllowPrivate bool
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -83,12 +87,15 @@ type server struct {
 	now       func() time.Time
 	metrics   *httpMetrics // nil without a Registerer
 	tracer    trace.Tracer // nil without a TracerProvider
+	// callbackAllowPrivate is Deps.CallbackAllowPrivate.
+	callbackAllowPrivate bool
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
-		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer)}
+		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer),
+		callbackAllowPrivate: d.CallbackAllowPrivate}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {

@@ -30,6 +30,7 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 	if !ok {
 		return app, p.err()
 	}
+	p.exactKeys(obj, prefix, applicationFields)
 	app.ID = p.str(obj, "application_id")
 	app.NIB = p.str(obj, "nib")
 	app.NPWP = p.str(obj, "npwp")
@@ -43,8 +44,10 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 	app.DeclaredWorkers = p.declaredWorkers(obj["declared_workers"])
 	if arr, ok := p.array(obj["kbli"], "kbli"); ok {
 		app.KBLI = make([]string, len(arr))
-		for i, el := range arr {
-			app.KBLI[i] = p.decodeString(el, fmt.Sprintf("kbli[%d]", i))
+		if len(arr) <= gate.MaxKBLICodes { // gate reports the length alone
+			for i, el := range arr {
+				app.KBLI[i] = p.decodeString(el, fmt.Sprintf("kbli[%d]", i))
+			}
 		}
 	}
 	if arr, ok := p.array(obj["workers"], "workers"); ok {
@@ -53,6 +56,7 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 			for i, el := range arr {
 				path := fmt.Sprintf("workers[%d]", i)
 				if w, ok := p.object(el, prefix+path); ok {
+					p.exactKeys(w, prefix+path+".", workerFields)
 					app.Workers[i].NIK = p.decodeString(w["nik"], path+".nik")
 				}
 			}
@@ -69,18 +73,53 @@ func parseApplication(raw json.RawMessage, prefix string) (gate.Application, err
 		for _, f := range ge.Fields {
 			f.Field = prefix + f.Field
 			if !p.covered(f.Field) {
-				p.fields = append(p.fields, f)
+				p.add(f.Field, f.Message)
 			}
 		}
+		p.omitted += ge.Omitted
 	}
 	return app, p.err()
 }
 
-// fieldParser collects field errors while decoding.
+// workerFields are the keys of a listed worker.
+var workerFields = []string{"nik"}
+
+// exactKeys names every key of obj that is one of known only when case is
+// ignored ("NIB", "Nik"): key names are exact, and such a key is not
+// silently dropped either, since its sender meant it.
+func (p *fieldParser) exactKeys(obj map[string]json.RawMessage, path string, known []string) {
+	for _, f := range misspeltKeys(obj, path, known) {
+		p.add(f.Field, f.Message)
+	}
+}
+
+// misspeltKeys returns a field error, in key order, for each key of obj
+// that equals one of known only when case is ignored.
+func misspeltKeys(obj map[string]json.RawMessage, path string, known []string) []gate.FieldError {
+	var out []gate.FieldError
+	for k := range obj {
+		if slices.Contains(known, k) {
+			continue
+		}
+		for _, want := range known {
+			if strings.EqualFold(k, want) {
+				out = append(out, gate.FieldError{Field: path + strings.Trim(strconv.QuoteToASCII(truncate(k, 64)), `"`),
+					Message: fmt.Sprintf("key names are exact: %q is not %q", truncate(k, 64), want)})
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b gate.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return out
+}
+
+// fieldParser collects field errors while decoding: at most
+// gate.MaxFieldErrors, the rest only counted.
 type fieldParser struct {
-	prefix string
-	fields []gate.FieldError
-	seen   map[string]bool
+	prefix  string
+	fields  []gate.FieldError
+	omitted int
+	seen    map[string]bool
 }
 
 func (p *fieldParser) add(field, msg string) {
@@ -88,6 +127,10 @@ func (p *fieldParser) add(field, msg string) {
 		p.seen = map[string]bool{}
 	}
 	p.seen[field] = true
+	if len(p.fields) >= gate.MaxFieldErrors {
+		p.omitted++
+		return
+	}
 	p.fields = append(p.fields, gate.FieldError{Field: field, Message: msg})
 }
 
@@ -120,7 +163,8 @@ func (p *fieldParser) err() error {
 		return ia - ib
 	})
 	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
-		Message: fmt.Sprintf("the application has %d invalid field(s)", len(fields)), Fields: fields}
+		Message: gate.FieldErrorsMessage("the application", len(fields), p.omitted), Fields: fields,
+		Omitted: p.omitted}
 }
 
 var indexedPath = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?`)
@@ -196,13 +240,11 @@ func (p *fieldParser) declaredWorkers(raw json.RawMessage) int {
 		p.add(p.prefix+field, "is required")
 		return 0
 	}
-	if !integerLiteral.Match(raw) {
-		p.add(p.prefix+field, "must be an integer >= 0")
-		return 0
-	}
+	// Out of range (also past int64) is the same field error as gate's,
+	// which then is not repeated.
 	n, err := strconv.Atoi(string(raw))
-	if err != nil || n < 0 {
-		p.add(p.prefix+field, "must be an integer >= 0")
+	if !integerLiteral.Match(raw) || err != nil || n < 0 || n > gate.MaxDeclaredWorkers {
+		p.add(p.prefix+field, fmt.Sprintf("must be an integer from 0 to %d", gate.MaxDeclaredWorkers))
 		return 0
 	}
 	return n

@@ -5,10 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,15 +107,58 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 	switch {
 	case !strings.EqualFold(scheme, "Bearer") || !ok || strings.TrimSpace(token) == "":
 		// No token was sent (RFC 6750 section 3.1: no error code then).
-		return gate.Actor{}, unauthenticated(`a bearer token is required: "Authorization: Bearer <token>"`, nil)
+		return gate.Actor{}, unauthenticated(msgNoToken, nil)
 	case len(token) > maxTokenBytes:
-		return gate.Actor{}, unauthenticated("the bearer token is too long", errInvalidToken)
+		return gate.Actor{}, unauthenticated(msgInvalidToken, errors.Join(errInvalidToken, errors.New("the token is too long")))
 	}
 	var claims tokenClaims
 	if _, err := a.parser.ParseWithClaims(strings.TrimSpace(token), &claims, a.keyfunc(ctx)); err != nil {
-		return gate.Actor{}, unauthenticated("the bearer token is invalid: "+err.Error(), errors.Join(errInvalidToken, err))
+		// The answer never says why: the cause (which may repeat the
+		// sender's kid, or name a crypto failure) is for the log only.
+		return gate.Actor{}, unauthenticated(msgInvalidToken, errors.Join(errInvalidToken, err))
 	}
 	return claims.actor(), nil
+}
+
+// The 401 messages: fixed texts, so that an answer never repeats what the
+// sender put in a token nor what went wrong inside.
+const (
+	msgNoToken      = `a bearer token is required: "Authorization: Bearer <token>"`
+	msgInvalidToken = "the bearer token is invalid"
+	// msgNoVerification answers when no key source is configured.
+	msgNoVerification = "no bearer token verification is configured"
+)
+
+// dateClaims are the registered claims that are NumericDates: a JSON
+// number of seconds (RFC 7519 section 2), never a string.
+var dateClaims = []string{"exp", "nbf", "iat"}
+
+// readClaims are the claims tokenClaims reads.
+var readClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "regions"}
+
+// UnmarshalJSON reads the claims strictly (checkJSON: no duplicate claim,
+// valid UTF-8) and refuses a date claim that is not a JSON number, which
+// golang-jwt would otherwise accept as a string.
+func (c *tokenClaims) UnmarshalJSON(b []byte) error {
+	if _, err := checkJSON(b); err != nil {
+		return errors.New("the claims are not strict JSON")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for _, name := range dateClaims {
+		if v, ok := raw[name]; ok && (len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9')) {
+			return fmt.Errorf("the %s claim must be a number", name)
+		}
+	}
+	// encoding/json matches struct keys without regard to case: "suB" or
+	// "eXp" would be read as sub and exp. Claim names are exact.
+	if f := misspeltKeys(raw, "", readClaims); len(f) > 0 {
+		return fmt.Errorf("claim names are exact: %s", f[0].Message)
+	}
+	type plain tokenClaims // without this method
+	return json.Unmarshal(b, (*plain)(c))
 }
 
 // keyfunc picks the verification key by the token's algorithm. The parser
@@ -144,7 +189,7 @@ func (a *Authenticator) keyfunc(ctx context.Context) jwt.Keyfunc {
 			return nil, err
 		}
 		if !keyFits(alg, key) {
-			return nil, fmt.Errorf("the key for kid %q does not fit %s", kid, alg)
+			return nil, fmt.Errorf("the key for kid %s does not fit %s", strconv.QuoteToASCII(truncate(kid, 64)), alg)
 		}
 		return key, nil
 	}
@@ -178,6 +223,9 @@ func (c tokenClaims) Validate() error {
 		return fmt.Errorf("%w: sub", jwt.ErrTokenRequiredClaimMissing)
 	case len(c.Subject) > maxSubject:
 		return fmt.Errorf("%w: sub is longer than %d bytes", jwt.ErrTokenInvalidSubject, maxSubject)
+	case gate.TextProblem(c.Subject, false) != "":
+		// sub names the actor in the access trail: it must be printable.
+		return fmt.Errorf("%w: sub is not printable text", jwt.ErrTokenInvalidSubject)
 	}
 	return nil
 }
@@ -225,7 +273,7 @@ func (s *server) people(add func(string, echo.HandlerFunc, ...echo.MiddlewareFun
 	path string, h peopleHandler, roles ...gate.Role) {
 	add(path, func(c echo.Context) error {
 		if s.auth == nil {
-			return unauthenticated("no bearer token verification is configured", nil)
+			return unauthenticated(msgNoVerification, nil)
 		}
 		req := c.Request()
 		a, err := s.auth.Authenticate(req.Context(), req.Header.Get(echo.HeaderAuthorization))

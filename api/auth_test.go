@@ -116,7 +116,33 @@ func badTokens(t *testing.T) []struct {
 		{"known kid, another key", "Bearer " + sign(t, jwt.SigningMethodRS256, k.rsaOther, k.rsaKid, admin.claims()), true},
 		{"ES256 claiming the RSA kid", "Bearer " + sign(t, jwt.SigningMethodES256, k.ec, k.rsaKid, admin.claims()), true},
 		{"tampered payload", "Bearer " + valid[0] + "." + forged + "." + valid[2], true},
+		{"exp as a string", rs(claims(func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(now.Add(time.Hour).Unix(), 10) })), true},
+		{"nbf as a string", rs(claims(func(c jwt.MapClaims) { c["nbf"] = strconv.FormatInt(now.Unix(), 10) })), true},
+		{"iat as a string", rs(claims(func(c jwt.MapClaims) { c["iat"] = strconv.FormatInt(now.Unix(), 10) })), true},
+		{"sub with a NUL", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\x00pusat" })), true},
+		{"sub with a bidi override", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\u202epusat" })), true},
+		{"sub with a newline", rs(claims(func(c jwt.MapClaims) { c["sub"] = "admin\nINFO forged line" })), true},
+		{"claim names in another case", "Bearer " + signRawHS256(t, `{"Iss":"`+testIssuer+`","aUd":"jkngate","suB":"x","roles":["admin"],"eXp":`+
+			strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), true},
+		{"duplicate roles claim", "Bearer " + signRawHS256(t, `{"iss":"`+testIssuer+`","aud":"jkngate","sub":"x","roles":["officer"],"roles":["admin"],"exp":`+
+			strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), true},
+		{"invalid UTF-8 in claims", "Bearer " + signRawHS256(t, `{"iss":"`+testIssuer+`","aud":"jkngate","sub":"x\xff","roles":["admin"],"exp":`+
+			strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+`}`), true},
 	}
+}
+
+// signRawHS256 signs payload, exactly as given, with the test HS256 secret
+// (JSON a claims map could not make: duplicate keys, invalid UTF-8).
+func signRawHS256(t *testing.T, payload string) string {
+	t.Helper()
+	payload = strings.ReplaceAll(payload, `\xff`, "\xff")
+	head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	body := base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sig, err := jwt.SigningMethodHS256.Sign(head+"."+body, []byte(hs256Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return head + "." + body + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 func TestBadTokensOnEveryRoute(t *testing.T) {
@@ -129,8 +155,14 @@ func TestBadTokensOnEveryRoute(t *testing.T) {
 					t.Errorf("%s %s: status %d, want 401; body %s", r.method, r.path, rec.Code, rec.Body)
 					continue
 				}
-				if code := errorBody(t, rec).Code; code != "unauthenticated" {
-					t.Errorf("%s %s: code %q", r.method, r.path, code)
+				e := errorBody(t, rec)
+				if e.Code != "unauthenticated" {
+					t.Errorf("%s %s: code %q", r.method, r.path, e.Code)
+				}
+				// A fixed message per case: never the sender's kid, never
+				// an internal error.
+				if e.Message != "the bearer token is invalid" && !strings.HasPrefix(e.Message, "a bearer token is required") {
+					t.Errorf("%s %s: message %q is not a fixed one", r.method, r.path, e.Message)
 				}
 				want := `Bearer realm="jkngate"`
 				if tok.invalid {

@@ -133,7 +133,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	obj, err := decodeJSONObject(body)
+	obj, err := decodeJSONObject(body, codeInvalidApplication, "the application")
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 		return err
 	}
 	app, err := parseApplication(raw, "")
-	if err != nil {
+	if err = s.checkCallbackURL(app, err, ""); err != nil {
 		return err
 	}
 	d, err := s.peopleSvc.WhatIf(c.Request().Context(), a, app)
@@ -164,9 +164,13 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// decodeJSONObject decodes a request body that must be a JSON object;
-// anything else is malformed_json.
-func decodeJSONObject(body []byte) (map[string]json.RawMessage, error) {
+// decodeJSONObject decodes a request body that must be a JSON object,
+// read strictly (checkJSON); anything else is malformed_json, and an array
+// over the bound is a field error of code about what.
+func decodeJSONObject(body []byte, code, what string) (map[string]json.RawMessage, error) {
+	if _, err := checkJSON(body); err != nil {
+		return nil, limitError(err, code, what)
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 		msg := "the body is not valid JSON"

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,9 +40,25 @@ func (s *server) listDecisions(c echo.Context, a gate.Actor) error {
 // getDecision is GET /v1/decisions/:decision_id. A decision outside the
 // caller's regions is not_found, like one that does not exist.
 func (s *server) getDecision(c echo.Context, a gate.Actor) error {
-	d, err := s.peopleSvc.Decision(c.Request().Context(), a, c.Param("decision_id"))
+	id, err := decisionIDParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.peopleSvc.Decision(c.Request().Context(), a, id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, DecisionResponse(d))
+}
+
+// decisionIDParam returns the path's decision id. One that is not of a
+// decision id's form (dec_ and a ULID) cannot exist: it is not_found
+// before any store sees it, so that every store answers the same (a NUL
+// or invalid UTF-8 is an error to PostgreSQL and no match to SQLite).
+func decisionIDParam(c echo.Context) (string, error) {
+	id := c.Param("decision_id")
+	if !strings.HasPrefix(id, decisionIDPrefix) || !ulidPart.MatchString(id[len(decisionIDPrefix):]) {
+		return "", &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "decision not found"}
+	}
+	return id, nil
 }

@@ -56,8 +56,9 @@ var statusByKind = map[gate.Kind]int{
 // statusByCode overrides statusByKind for codes whose status differs from
 // their kind's.
 var statusByCode = map[string]int{
-	codeMalformedJSON:    http.StatusBadRequest,
-	gate.CodeRateLimited: http.StatusTooManyRequests,
+	codeMalformedJSON:         http.StatusBadRequest,
+	gate.CodeInvalidWebhookID: http.StatusBadRequest,
+	gate.CodeRateLimited:      http.StatusTooManyRequests,
 }
 
 // noBearerChallenge lists unauthenticated codes that are not about a bearer
@@ -133,7 +134,9 @@ func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
 				code = ge.Kind.String()
 			}
 			body := ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: ge.Message}}
-			for _, f := range ge.Fields {
+			// Collectors stop at gate.MaxFieldErrors; this keeps any that
+			// does not from making a huge answer.
+			for _, f := range ge.Fields[:min(len(ge.Fields), gate.MaxFieldErrors)] {
 				body.Error.Fields = append(body.Error.Fields, FieldJSON(f))
 			}
 			return status, body

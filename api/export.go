@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -127,7 +128,7 @@ func exportRow(d gate.Decision) []string {
 		d.Supersedes, string(source), formatOptionalTime(d.Evidence.AsOf), strconv.Itoa(d.DeclaredWorkers),
 		reviewState, reviewAction}
 	for i, cell := range row {
-		row[i] = neutralizeFormula(cell)
+		row[i] = neutralizeFormula(replaceInvisible(cell))
 	}
 	return row
 }
@@ -137,6 +138,22 @@ func formatOptionalTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// replaceInvisible replaces control, bidirectional-control and zero-width
+// characters, and invalid UTF-8, with U+FFFD: intake refuses them, but a
+// record kept from before must not reach a spreadsheet reading as
+// something it is not.
+func replaceInvisible(cell string) string {
+	if gate.TextProblem(cell, false) == "" {
+		return cell
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || gate.IsInvisibleFormat(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(cell, string(utf8.RuneError)))
 }
 
 // neutralizeFormula prefixes a cell that a spreadsheet would run as a

@@ -108,7 +108,7 @@ type testAPI struct {
 	logs  *bytes.Buffer
 }
 
-func newTestAPI(t *testing.T, checks ...api.Check) *testAPI {
+func newTestAPI(t testing.TB, checks ...api.Check) *testAPI {
 	t.Helper()
 	store := newFakeStore()
 	var logs bytes.Buffer
@@ -123,7 +123,7 @@ func newTestAPI(t *testing.T, checks ...api.Check) *testAPI {
 	return &testAPI{e: e, store: store, logs: &logs}
 }
 
-func mustSecret(t *testing.T, s string) standardwebhooks.Secret {
+func mustSecret(t testing.TB, s string) standardwebhooks.Secret {
 	t.Helper()
 	sec, err := standardwebhooks.ParseSecret(s)
 	if err != nil {
@@ -133,7 +133,7 @@ func mustSecret(t *testing.T, s string) standardwebhooks.Secret {
 }
 
 // webhookRequest builds a POST to the webhook signed with secret at ts.
-func webhookRequest(t *testing.T, client, secret, msgID string, ts time.Time, body []byte) *http.Request {
+func webhookRequest(t testing.TB, client, secret, msgID string, ts time.Time, body []byte) *http.Request {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/v1/webhooks/"+client, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -148,7 +148,7 @@ func (a *testAPI) do(req *http.Request) *httptest.ResponseRecorder {
 }
 
 // submit sends body as a correctly signed webhook delivery msgID.
-func (a *testAPI) submit(t *testing.T, msgID string, body []byte) *httptest.ResponseRecorder {
+func (a *testAPI) submit(t testing.TB, msgID string, body []byte) *httptest.ResponseRecorder {
 	t.Helper()
 	return a.do(webhookRequest(t, clientID, secret1, msgID, now, body))
 }
@@ -156,7 +156,7 @@ func (a *testAPI) submit(t *testing.T, msgID string, body []byte) *httptest.Resp
 // event returns an application.submitted body whose data is the valid
 // default with the given raw JSON fields replaced (or removed, when the
 // value is "").
-func event(t *testing.T, data map[string]string) []byte {
+func event(t testing.TB, data map[string]string) []byte {
 	t.Helper()
 	fields := map[string]json.RawMessage{
 		"application_id":   json.RawMessage(`"OSS-2026-000123"`),
@@ -181,7 +181,7 @@ func event(t *testing.T, data map[string]string) []byte {
 }
 
 // errorBody decodes an error response, failing on any other shape.
-func errorBody(t *testing.T, rec *httptest.ResponseRecorder) api.ErrorDetailJSON {
+func errorBody(t testing.TB, rec *httptest.ResponseRecorder) api.ErrorDetailJSON {
 	t.Helper()
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil || len(raw) != 1 || raw["error"] == nil {

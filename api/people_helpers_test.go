@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -88,14 +89,14 @@ type peopleEnv struct {
 	ids     map[string]string // application id -> its decision id
 }
 
-func newPeopleEnv(t *testing.T) *peopleEnv {
+func newPeopleEnv(t testing.TB) *peopleEnv {
 	t.Helper()
 	return newPeopleEnvWith(t, nil)
 }
 
 // newPeopleEnvWith is newPeopleEnv with the people's service reading
 // through wrap(store), when wrap is not nil.
-func newPeopleEnvWith(t *testing.T, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
+func newPeopleEnvWith(t testing.TB, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
 	t.Helper()
 	ctx := t.Context()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jkngate.db"))
@@ -110,7 +111,7 @@ func newPeopleEnvWith(t *testing.T, wrap func(gate.PeopleStore) gate.PeopleStore
 }
 
 // newPeopleEnvOn is newPeopleEnvWith on a given, migrated store.
-func newPeopleEnvOn(t *testing.T, store gate.PeopleStore, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
+func newPeopleEnvOn(t testing.TB, store gate.PeopleStore, wrap func(gate.PeopleStore) gate.PeopleStore) *peopleEnv {
 	t.Helper()
 	k := keys(t)
 	auth, err := api.NewAuthenticator(api.AuthConfig{
@@ -156,18 +157,20 @@ var seededApps = []struct{ id, nib, region string }{
 }
 
 // seed submits seededApps through gate, as webhook deliveries would.
-func (p *peopleEnv) seed(t *testing.T) {
+func (p *peopleEnv) seed(t testing.TB) {
 	t.Helper()
 	for _, a := range seededApps {
 		p.submit(t, a.id, a.nib, a.region)
 	}
 }
 
-func (p *peopleEnv) submit(t *testing.T, appID, nib, region string) gate.Decision {
+func (p *peopleEnv) submit(t testing.TB, appID, nib, region string) gate.Decision {
 	t.Helper()
 	app := gate.Application{ID: appID, NIB: nib, RegionCode: region, PermitType: gate.PermitBusinessLicense,
 		DeclaredWorkers: 52, CompanyName: `PT "Maju, Jaya"`}
-	d, err := p.svc.Submit(t.Context(), webhookClient, "msg-"+appID+fmt.Sprint(len(p.ids)), app)
+	// Webhook ids are printable ASCII; application ids need not be.
+	msgID := fmt.Sprintf("msg-%x-%d", sha256.Sum256([]byte(appID)), len(p.ids))
+	d, err := p.svc.Submit(t.Context(), webhookClient, msgID, app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +179,7 @@ func (p *peopleEnv) submit(t *testing.T, appID, nib, region string) gate.Decisio
 }
 
 // call sends a request with a bearer token (none when token is "").
-func (p *peopleEnv) call(t *testing.T, method, path, token string, body any) *httptest.ResponseRecorder {
+func (p *peopleEnv) call(t testing.TB, method, path, token string, body any) *httptest.ResponseRecorder {
 	t.Helper()
 	var r *bytes.Reader
 	switch b := body.(type) {
@@ -204,7 +207,7 @@ func (p *peopleEnv) call(t *testing.T, method, path, token string, body any) *ht
 }
 
 // as is call with a's token.
-func (p *peopleEnv) as(t *testing.T, a actor, method, path string, body any) *httptest.ResponseRecorder {
+func (p *peopleEnv) as(t testing.TB, a actor, method, path string, body any) *httptest.ResponseRecorder {
 	t.Helper()
 	return p.call(t, method, path, a.token(t), body)
 }

@@ -17,7 +17,7 @@ import (
 // at fault, so that one 422 invalid_query names them all.
 type queryParser struct {
 	values url.Values
-	fields []gate.FieldError
+	fields gate.FieldErrors // at most gate.MaxFieldErrors listed
 }
 
 // newQuery starts parsing values, of which only allowed may appear: a
@@ -39,17 +39,21 @@ func newQuery(values url.Values, allowed ...string) *queryParser {
 	return q
 }
 
-func (q *queryParser) add(field, msg string) {
-	q.fields = append(q.fields, gate.FieldError{Field: field, Message: msg})
-}
+func (q *queryParser) add(field, msg string) { q.fields.Add(field, msg) }
 
-// err returns the invalid_query error naming every value at fault, or nil.
+// err returns the invalid_query error naming every value at fault (the
+// first gate.MaxFieldErrors; the message counts the rest), or nil.
 func (q *queryParser) err() error {
-	if len(q.fields) == 0 {
+	if q.fields.Len() == 0 {
 		return nil
 	}
-	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidQuery,
-		Message: fmt.Sprintf("the query has %d invalid parameter(s)", len(q.fields)), Fields: q.fields}
+	listed := q.fields.Listed()
+	omitted := q.fields.Len() - len(listed)
+	msg := fmt.Sprintf("the query has %d invalid parameter(s)", q.fields.Len())
+	if omitted > 0 {
+		msg += fmt.Sprintf("; the first %d are listed, %d more are not", len(listed), omitted)
+	}
+	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidQuery, Message: msg, Fields: listed, Omitted: omitted}
 }
 
 // str returns the parameter's value; "" when absent. A parameter given
@@ -88,10 +92,12 @@ func (q *queryParser) outcome() gate.Outcome {
 	}, "must be allow, deny or review"))
 }
 
-// text returns a free-text filter of at most maxLen bytes.
+// text returns a free-text filter of at most maxLen bytes, held to the
+// same rule as the text it filters (gate.TextProblem), so that no store
+// sees a value it would refuse.
 func (q *queryParser) text(name string, maxLen int) string {
-	return q.check(name, func(v string) bool { return len(v) <= maxLen },
-		fmt.Sprintf("must be at most %d characters", maxLen))
+	return q.check(name, func(v string) bool { return len(v) <= maxLen && gate.TextProblem(v, false) == "" },
+		fmt.Sprintf("must be at most %d characters of printable text", maxLen))
 }
 
 const dateLayout = "2006-01-02"

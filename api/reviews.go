@@ -10,6 +10,9 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
+// codeInvalidReview is a review action's 422 code (gate uses it too).
+const codeInvalidReview = "invalid_review"
+
 // maxReviewBody bounds a review action's body; the note is at most 2,000
 // characters.
 const maxReviewBody = 64 << 10
@@ -48,12 +51,12 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	obj, err := decodeJSONObject(body)
+	obj, err := decodeJSONObject(body, codeInvalidReview, "the review action")
 	if err != nil {
 		return err
 	}
 	var action, note string
-	var fields []gate.FieldError
+	fields := misspeltKeys(obj, "", []string{"action", "note"})
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -63,10 +66,14 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 		}
 	}
 	if len(fields) > 0 {
-		return &gate.Error{Kind: gate.KindInvalid, Code: "invalid_review", Message: "the review action is invalid",
+		return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidReview, Message: "the review action is invalid",
 			Fields: fields}
 	}
-	d, err := s.peopleSvc.Review(c.Request().Context(), a, c.Param("decision_id"), action, note)
+	id, err := decisionIDParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.peopleSvc.Review(c.Request().Context(), a, id, action, note)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ var (
 	idpKeys  signingKeys
 )
 
-func keys(t *testing.T) signingKeys {
+func keys(t testing.TB) signingKeys {
 	t.Helper()
 	keysOnce.Do(func() {
 		must := func(err error) {
@@ -73,7 +73,7 @@ func (a actor) claims() jwt.MapClaims {
 }
 
 // sign makes a token with method and key; kid is set when not empty.
-func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jwt.MapClaims) string {
+func sign(t testing.TB, method jwt.SigningMethod, key any, kid string, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, claims)
 	if kid != "" {
@@ -87,7 +87,7 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jw
 }
 
 // token is a valid RS256 token for a.
-func (a actor) token(t *testing.T) string {
+func (a actor) token(t testing.TB) string {
 	t.Helper()
 	k := keys(t)
 	return sign(t, jwt.SigningMethodRS256, k.rsa, k.rsaKid, a.claims())

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
@@ -53,13 +56,20 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	}); err != nil {
 		return s.metrics.webhookRefused(signatureError(err))
 	}
+	// The id is checked before the body, so that a bad id is 400 whatever
+	// the body; gate checks it again for every other caller.
+	webhookID := req.Header.Get(standardwebhooks.HeaderID)
+	if !gate.ValidWebhookID(webhookID) {
+		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidWebhookID,
+			Message: "the webhook-id header must be 1 to 256 characters of printable ASCII"}
+	}
 	app, err := parseSubmission(body)
-	if err != nil {
+	if err = s.checkCallbackURL(app, err, "data."); err != nil {
 		return err
 	}
 	var d gate.Decision
 	err = s.span(req.Context(), "webhook.evaluate", func(ctx context.Context) (err error) {
-		d, err = s.gate.Submit(ctx, clientID, req.Header.Get(standardwebhooks.HeaderID), app)
+		d, err = s.gate.Submit(ctx, clientID, webhookID, app)
 		return err
 	})
 	if err != nil {
@@ -108,25 +118,31 @@ func signatureError(err error) error {
 // invalid_application with the fields at fault; another type is
 // unsupported_event_type.
 func parseSubmission(body []byte) (gate.Application, error) {
-	if app, ok := parseValidSubmission(body); ok {
-		return app, nil
+	shape, err := checkJSON(body)
+	if err != nil {
+		return gate.Application{}, limitError(err, codeInvalidApplication, "the application")
+	}
+	if !shape.foldedKeys {
+		if app, ok := parseValidSubmission(body); ok {
+			return app, nil
+		}
 	}
 	var event map[string]json.RawMessage
-	if err := json.Unmarshal(body, &event); err != nil {
+	if err := json.Unmarshal(body, &event); err != nil || event == nil {
 		msg := "the body is not valid JSON"
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
+		if errors.As(err, &te) || err == nil {
 			msg = "the body must be a JSON object"
 		}
 		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON, Message: msg}
 	}
-	var typeField []gate.FieldError
+	typeField := misspeltKeys(event, "", eventFields)
 	var typ string
 	switch raw := event["type"]; {
 	case isNull(raw):
-		typeField = []gate.FieldError{{Field: "type", Message: "is required"}}
+		typeField = append(typeField, gate.FieldError{Field: "type", Message: "is required"})
 	case json.Unmarshal(raw, &typ) != nil:
-		typeField = []gate.FieldError{{Field: "type", Message: "must be a string"}}
+		typeField = append(typeField, gate.FieldError{Field: "type", Message: "must be a string"})
 	case typ != eventApplicationSubmitted:
 		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeUnsupportedEventType,
 			Message: fmt.Sprintf("event type %q is not supported", truncate(typ, 64)),
@@ -137,13 +153,72 @@ func parseSubmission(body []byte) (gate.Application, error) {
 		return app, err
 	}
 	var fields []gate.FieldError
+	omitted := 0
 	var ge *gate.Error
 	if errors.As(err, &ge) {
-		fields = ge.Fields
+		fields, omitted = ge.Fields, ge.Omitted
 	}
 	fields = append(typeField, fields...)
+	if len(fields) > gate.MaxFieldErrors {
+		omitted += len(fields) - gate.MaxFieldErrors
+		fields = fields[:gate.MaxFieldErrors]
+	}
 	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
-		Message: fmt.Sprintf("the application has %d invalid field(s)", len(fields)), Fields: fields}
+		Message: gate.FieldErrorsMessage("the application", len(fields), omitted), Fields: fields, Omitted: omitted}
+}
+
+// checkCallbackURL adds to err (the application's parse result) a field
+// error for a callback_url the callback worker would refuse, so that the
+// licensing system hears of it now rather than never (its callbacks would
+// fail forever). Host names are not resolved: the worker checks the
+// address it connects to at each attempt.
+func (s *server) checkCallbackURL(app gate.Application, err error, prefix string) error {
+	if app.CallbackURL == "" {
+		return err
+	}
+	field := prefix + "callback_url"
+	var ge *gate.Error
+	if errors.As(err, &ge) {
+		if ge.Code != codeInvalidApplication || slices.ContainsFunc(ge.Fields, func(f gate.FieldError) bool { return f.Field == field }) {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	cerr := callback.CheckURL(app.CallbackURL, s.callbackAllowPrivate)
+	if cerr == nil {
+		return err
+	}
+	msg := "must be an absolute http(s) URL with a host"
+	if errors.Is(cerr, callback.ErrRefusedAddress) {
+		msg = "must not point to a loopback, private, link-local or otherwise internal address (" +
+			strings.TrimPrefix(cerr.Error(), callback.ErrRefusedAddress.Error()+": ") + ")"
+	}
+	out := gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication}
+	if ge != nil {
+		out = *ge
+	}
+	out.Fields = append(slices.Clone(out.Fields), gate.FieldError{Field: field, Message: msg})
+	if len(out.Fields) > gate.MaxFieldErrors {
+		out.Fields = out.Fields[:gate.MaxFieldErrors]
+		out.Omitted++
+	}
+	out.Message = gate.FieldErrorsMessage("the application", len(out.Fields), out.Omitted)
+	return &out
+}
+
+// eventFields are the keys of a webhook event.
+var eventFields = []string{"type", "timestamp", "data"}
+
+// limitError turns checkJSON's error for an array over the bound into a
+// field error of code about what; other errors (malformed_json) pass.
+func limitError(err error, code, what string) error {
+	var le *jsonLimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	return &gate.Error{Kind: gate.KindInvalid, Code: code, Message: gate.FieldErrorsMessage(what, 1, 0),
+		Fields: []gate.FieldError{{Field: le.path, Message: fmt.Sprintf("must list at most %d entries", maxJSONArray)}}}
 }
 
 // prefixFields returns err with its field paths, which gate gives relative

@@ -62,9 +62,9 @@ type Worker struct {
 // "workers[2].nik"). It normalizes the NPWP, the region code and the
 // business scale in place.
 func (a *Application) Validate() error {
-	var fs []FieldError
+	var fs FieldErrors
 	add := func(field, format string, args ...any) {
-		fs = append(fs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+		fs.Add(field, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case strings.TrimSpace(a.ID) == "":
@@ -99,9 +99,13 @@ func (a *Application) Validate() error {
 	} else if !contains(PermitTypes, a.PermitType) {
 		add("permit_type", "must be one of %s", joinQuoted(PermitTypes))
 	}
-	for i, k := range a.KBLI {
-		if !ValidKBLI(k) {
-			add(fmt.Sprintf("kbli[%d]", i), "must be a 5-digit KBLI code")
+	if len(a.KBLI) > MaxKBLICodes {
+		add("kbli", "must list at most %d codes", MaxKBLICodes)
+	} else {
+		for i, k := range a.KBLI {
+			if !ValidKBLI(k) {
+				add(fmt.Sprintf("kbli[%d]", i), "must be a 5-digit KBLI code")
+			}
 		}
 	}
 	if a.RiskLevel != "" && !contains(RiskLevels, a.RiskLevel) {
@@ -117,8 +121,8 @@ func (a *Application) Validate() error {
 	if a.BPJSEmployerCode != "" && !ValidEmployerCode(a.BPJSEmployerCode) {
 		add("bpjs_employer_code", "must be 1 to 32 letters and digits")
 	}
-	if a.DeclaredWorkers < 0 {
-		add("declared_workers", "must be an integer >= 0")
+	if a.DeclaredWorkers < 0 || a.DeclaredWorkers > MaxDeclaredWorkers {
+		add("declared_workers", "must be an integer from 0 to %d", MaxDeclaredWorkers)
 	}
 	if len(a.Workers) > MaxListedWorkers {
 		add("workers", "must list at most %d workers", MaxListedWorkers)
@@ -135,16 +139,16 @@ func (a *Application) Validate() error {
 		add("callback_url", "must be at most 2048 characters")
 	}
 	// Free text must be printable: a NUL cannot be stored by PostgreSQL,
-	// and control characters have no place in a name or an id.
+	// and control, bidi and zero-width characters have no place in a name
+	// or an id (they make a record read as something it is not).
 	for _, f := range []struct{ name, v string }{{"application_id", a.ID}, {"company_name", a.CompanyName},
 		{"callback_url", a.CallbackURL}} {
-		if strings.ContainsFunc(f.v, isControl) {
-			add(f.name, "must not contain control characters")
+		if msg := TextProblem(f.v, false); msg != "" {
+			add(f.name, "%s", msg)
 		}
 	}
-	if len(fs) > 0 {
-		return &Error{Kind: KindInvalid, Code: "invalid_application",
-			Message: fmt.Sprintf("the application has %d invalid field(s)", len(fs)), Fields: fs}
+	if err := fs.Error("invalid_application", "the application"); err != nil {
+		return err
 	}
 	return nil
 }

@@ -1,20 +1,6 @@
 package gate
 
-import (
-	"math"
-	"time"
-)
-
-// coverageEpsilon absorbs binary floating-point error when rounding the
-// required worker count up: 100 x 0.07 is 7.000000000000001 in float64, and
-// must require 7 workers, not 8.
-const coverageEpsilon = 1e-9
-
-// RequiredWorkers is how many of the declared workers must be actively
-// registered under the policy: declared x coverage, rounded up.
-func RequiredWorkers(declared int, coverage float64) int {
-	return int(math.Ceil(float64(declared)*coverage - coverageEpsilon))
-}
+import "time"
 
 // Evaluate decides an application from what the lookups found, under a
 // policy, at a moment. It is a pure function: the same inputs give the same

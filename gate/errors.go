@@ -58,6 +58,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// Omitted counts the field errors found beyond those listed in Fields
+	// (at most MaxFieldErrors are listed).
+	Omitted int
 	Err     error
 }
 

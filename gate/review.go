@@ -122,6 +122,8 @@ func validateReview(action, note string) error {
 	}
 	if utf8.RuneCountInString(note) > 2000 {
 		fs = append(fs, FieldError{Field: "note", Message: "must be at most 2000 characters"})
+	} else if msg := TextProblem(note, true); msg != "" {
+		fs = append(fs, FieldError{Field: "note", Message: msg})
 	}
 	if len(fs) > 0 {
 		return &Error{Kind: KindInvalid, Code: "invalid_review", Message: "the review action is invalid", Fields: fs}

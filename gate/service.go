@@ -85,6 +85,12 @@ func (s *Service) now() time.Time {
 // recorded, in which case no decision is given; that includes a store that
 // did not answer within Budget plus RecordMargin.
 func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
+	if !ValidWebhookID(webhookID) {
+		// Checked before any store sees it, so that every store accepts
+		// and refuses the same ids, and a refusal is never an outage.
+		return Decision{}, &Error{Kind: KindInvalid, Code: CodeInvalidWebhookID,
+			Message: invalidWebhookIDMessage}
+	}
 	if s.Budget > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.Budget+RecordMargin)
@@ -93,6 +99,8 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
 		s.decided(d, false)
 		return d, nil
+	} else if KindOf(err) == KindInvalid {
+		return Decision{}, err // a value the store cannot hold: retrying cannot help
 	} else if KindOf(err) != KindNotFound {
 		return Decision{}, storeUnavailable(err)
 	}

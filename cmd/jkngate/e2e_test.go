@@ -234,11 +234,12 @@ func TestEndToEndIdempotencyAndResubmission(t *testing.T) {
 func TestEndToEndOutageIsNeverADenial(t *testing.T) {
 	g := startGate(t)
 	e, _ := g.sim.Data().Pick(bpjssim.ScenarioCompliant)
-	for _, f := range []bpjssim.Faults{{Outage: true}, {HTMLRate: 1}, {ErrorRate: 1}, {BadSignatureRate: 1}} {
+	for i, f := range []bpjssim.Faults{{Outage: true}, {HTMLRate: 1}, {ErrorRate: 1}, {BadSignatureRate: 1}} {
 		if err := g.sim.SetFaults(f); err != nil {
 			t.Fatal(err)
 		}
-		status, d := g.post(t, fmt.Sprintf("msg_%+v", f), applicationOf(e, "APP-outage"))
+		// (A webhook-id is printable ASCII without spaces.)
+		status, d := g.post(t, fmt.Sprintf("msg_outage_%d", i), applicationOf(e, "APP-outage"))
 		if status != http.StatusOK || d.Outcome != "review" || d.codes() != "REGISTRY_UNAVAILABLE" {
 			t.Errorf("fault %+v: HTTP %d %s %s, want review REGISTRY_UNAVAILABLE", f, status, d.Outcome, d.codes())
 		}

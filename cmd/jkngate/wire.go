@@ -249,6 +249,8 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		Registerer: c.metrics,
 
 		TracerProvider: c.tracer,
+		// The webhook refuses at intake what the callback worker would.
+		CallbackAllowPrivate: c.cfg.CallbackAllowPrivate,
 	}), nil
 }
 

@@ -117,6 +117,9 @@ func TestLookupOutcomes(t *testing.T) {
 		{name: "employer without arrears", employer: true, answer: encrypted(`{"badanUsaha":{"nib":"9120001234567","status":{"kode":"1"},"jumlahPekerja":{"terdaftar":1,"aktif":1}}}`, testCreds), wantCode: CodeUnavailable},
 		{name: "employer counts as strings", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"terdaftar":52`, `"terdaftar":"52"`, 1), testCreds), found: true},
 		{name: "employer count fractional", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":1.5`, 1), testCreds), wantCode: CodeUnavailable},
+		{name: "employer negative arrears", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"bulan":2`, `"bulan":-3`, 1), testCreds), wantCode: CodeUnavailable},
+		{name: "employer arrears amount huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":9223372036854775807`, 1), testCreds), wantCode: CodeUnavailable},
+		{name: "employer active count huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"aktif":50`, `"aktif":"9223372036854775807"`, 1), testCreds), wantCode: CodeUnavailable},
 		{name: "other business code", answer: envelopeOnly(200, "metaData", "400", "Format tanggal salah", nil), wantCode: CodeRejected},
 		{name: "404 with envelope", answer: envelopeOnly(404, "metaData", "201", "not found", nil), wantCode: CodeRejected},
 		{name: "redirect not followed", answer: func(_ *testing.T, w http.ResponseWriter, r *http.Request, _ string) {

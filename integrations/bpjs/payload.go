@@ -106,7 +106,7 @@ func decodeEmployer(plain []byte, nib string) (gate.Employer, error) {
 	case b.NIB != "" && b.NIB != nib:
 		return gate.Employer{}, fmt.Errorf("badanUsaha is for NIB %q, not %q", b.NIB, nib)
 	}
-	return gate.Employer{
+	e := gate.Employer{
 		Code:              b.KodeBadanUsaha,
 		NIB:               nib,
 		NPWP:              b.NPWP,
@@ -119,7 +119,13 @@ func decodeEmployer(plain []byte, nib string) (gate.Employer, error) {
 		ArrearsAmount:     int64(b.Tunggakan.Nominal),
 		LastPaidPeriod:    b.IuranTerakhir,
 		DataDate:          b.TglData,
-	}, nil
+	}
+	// A count or amount no employer can have is a broken answer, not a
+	// fact to decide on: a negative arrears would pass a denial.
+	if err := e.CheckBounds(); err != nil {
+		return gate.Employer{}, fmt.Errorf("badanUsaha: %w", err)
+	}
+	return e, nil
 }
 
 // jsonErr keeps encoding/json's error kind but drops any quoted value.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -33,8 +34,13 @@ var (
 // CheckURL reports whether raw may be used as a callback URL: it must be an
 // absolute http or https URL with a host, and, unless allowPrivate, a host
 // given as a literal IP must not be in a refused range (see
-// ErrRefusedAddress). Host names are not resolved here: the worker checks
-// the address it actually connects to, which also defeats DNS rebinding.
+// ErrRefusedAddress), nor be a name that always means this host
+// (localhost and *.localhost, RFC 6761), nor a numeric host that is not a
+// plain IP address (127.1, 0x7f.1, 2130706433: some resolvers read them
+// as IPv4 addresses, and no real top-level domain is numeric). Other host
+// names are not resolved here: the worker checks the address it actually
+// connects to, which also defeats DNS rebinding. The webhook calls
+// CheckURL at intake, so that what delivery would refuse is refused there.
 //
 // It returns nil, or an error wrapping ErrBadURL or ErrRefusedAddress. The
 // error names the host but never repeats the query string.
@@ -55,6 +61,15 @@ func CheckURL(raw string, allowPrivate bool) error {
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return checkAddr(ip)
+	}
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return fmt.Errorf("%w: %s is loopback", ErrRefusedAddress, name)
+	}
+	labels := strings.Split(name, ".")
+	if last := labels[len(labels)-1]; last != "" && strings.Trim(strings.TrimPrefix(last, "0x"), "0123456789abcdef") == "" &&
+		(strings.HasPrefix(last, "0x") || strings.Trim(last, "0123456789") == "") {
+		return fmt.Errorf("%w: %s is a numeric host that is not an IP address", ErrRefusedAddress, name)
 	}
 	return nil
 }

@@ -49,6 +49,15 @@ func TestCheckURL(t *testing.T) {
 		{url: "http:///no-host", want: ErrBadURL},
 		{url: "/relative/path", want: ErrBadURL},
 		{url: "http://%zz/", want: ErrBadURL},
+		{url: "http://localhost:8080/cb", want: ErrRefusedAddress},
+		{url: "http://LOCALHOST./cb", want: ErrRefusedAddress},
+		{url: "http://api.localhost/cb", want: ErrRefusedAddress},
+		{url: "http://localhost/cb", allowPrivate: true},
+		{url: "http://127.1/cb", want: ErrRefusedAddress},
+		{url: "http://2130706433/cb", want: ErrRefusedAddress},
+		{url: "http://0x7f.0x1/cb", want: ErrRefusedAddress},
+		{url: "https://kopi.cafe/cb"},
+		{url: "https://localhost.example/cb"},
 	}
 	for _, tt := range tests {
 		err := CheckURL(tt.url, tt.allowPrivate)

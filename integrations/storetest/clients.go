@@ -48,7 +48,7 @@ func testQueriesAcrossClients(t *testing.T, s PeopleStore) {
 	checkIDs(t, "heads", list(t, s, gate.DecisionFilter{Scope: admin, ApplicationID: "OSS-1", HeadsOnly: true}),
 		newestFirst(oss, other))
 	checkIDs(t, "open reviews", reviews(t, s, gate.ReviewFilter{Scope: admin, State: gate.ReviewOpen}),
-		newestFirst(oss, other))
+		ids([]gate.Decision{oss, other})) // no due times: oldest first
 
 	// A successor claiming another client is refused, and changes nothing.
 	wrong := successor(oss, gate.OutcomeAllow)
