@@ -52,7 +52,7 @@ type Deps struct {
 	// another reason than their being registered already (then they are
 	// shared).
 	Registerer prometheus.Registerer
-	// People serves the people's API (contract section 6); its routes are
+	// People serves the people's API (README, "The people's API"); its routes are
 	// absent when nil.
 	People *gate.People
 	// Auth verifies the people's API bearer tokens (NewAuthenticator); when

@@ -12,14 +12,14 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// applicationFields is the order of an application's fields in the contract;
+// applicationFields is the order of an application's fields in the documented webhook body;
 // field errors are reported in this order.
 var applicationFields = []string{"application_id", "nib", "npwp", "company_name", "region_code",
 	"permit_type", "kbli", "risk_level", "business_scale", "declared_workers", "workers", "callback_url",
 	"bpjs_employer_code"}
 
-// parseApplication decodes an application's data object (contract section
-// 3) field by field, so that every field of the wrong JSON type is named,
+// parseApplication decodes an application's data object (README, "The
+// webhook in brief") field by field, so that every field of the wrong JSON type is named,
 // not only the first, and then runs gate's validation. Field paths are
 // prefixed with prefix ("data." in the webhook). The error, if any, is an
 // invalid_application *gate.Error naming every field at fault.
@@ -170,7 +170,7 @@ func (p *fieldParser) err() error {
 var indexedPath = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?`)
 
 // fieldRank orders a field path by its top-level field's position in the
-// contract, then by list index.
+// documented body, then by list index.
 func fieldRank(path string) (rank, index int) {
 	m := indexedPath.FindStringSubmatch(path)
 	if m == nil {

@@ -21,7 +21,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/jwks"
 )
 
-// Bearer token checks (contract section 6).
+// Bearer token checks (README, "The people's API").
 const (
 	// clockLeeway tolerates clock skew between the identity provider and
 	// jkngate for exp, nbf and iat.

@@ -31,7 +31,7 @@ type peopleRoute struct {
 	roles                 []string
 }
 
-// peopleRoutes is contract section 6 (and the audit trail): every route.
+// peopleRoutes lists every route of the people's API (README) and the audit trail.
 var peopleRoutes = []peopleRoute{
 	{"GET", "/v1/companies/:nib", "/v1/companies/" + nibShared, nil, anyone},
 	{"POST", "/v1/companies/:nib/evaluate", "/v1/companies/" + nibShared + "/evaluate", whatIf("1275"), anyone},

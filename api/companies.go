@@ -32,7 +32,7 @@ type EmployerDataJSON struct {
 	*EmployerJSON
 }
 
-// EmployerJSON is BPJS's employer record (contract section 8), in the
+// EmployerJSON is BPJS's employer record (README, "The BPJS simulator"), in the
 // API's snake_case.
 type EmployerJSON struct {
 	EmployerCode      string `json:"employer_code"`

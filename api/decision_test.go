@@ -12,7 +12,8 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// decisionKeys are the keys of contract section 4's decision, and no others.
+// decisionKeys are the keys of the decision (README, "Decisions and reason
+// codes"), and no others.
 var decisionKeys = []string{"application_id", "decided_at", "decision_id", "evidence", "nib", "outcome",
 	"policy_version", "reasons", "region_code", "review", "supersedes", "valid_until"}
 

@@ -34,7 +34,7 @@ type FieldJSON struct {
 	Message string `json:"message"`
 }
 
-// The people's API's error codes (contract section 6) besides gate's own.
+// The people's API's error codes (README, "The people's API") besides gate's own.
 const (
 	codeUnauthenticated = "unauthenticated"
 	codeForbidden       = "forbidden"

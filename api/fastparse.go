@@ -13,7 +13,7 @@ type submission struct {
 }
 
 // applicationJSON is an application's data object with exactly the JSON
-// types the contract gives; any other type makes decoding fail.
+// types the webhook body documents; any other type makes decoding fail.
 type applicationJSON struct {
 	ApplicationID   string   `json:"application_id"`
 	NIB             string   `json:"nib"`

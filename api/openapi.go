@@ -8,7 +8,7 @@ import (
 )
 
 // openAPIDocument is the OpenAPI 3.1 description of every route of New
-// (contract section 9). openapi_test.go checks that it lists exactly the
+// (README, "Probes"). openapi_test.go checks that it lists exactly the
 // routes New registers and that real responses match its schemas.
 //
 //go:embed openapi.yaml

@@ -17,7 +17,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
-// The webhook's error codes (contract section 3).
+// The webhook's error codes (README, "The webhook in brief").
 const (
 	codeMalformedJSON           = "malformed_json"
 	codeMissingSignatureHeaders = "missing_signature_headers"
@@ -29,7 +29,7 @@ const (
 	codeUnsupportedEventType    = "unsupported_event_type"
 )
 
-// maxWebhookBody is the largest webhook body accepted (contract section 3).
+// maxWebhookBody is the largest webhook body accepted (README, "The webhook in brief").
 const maxWebhookBody = 1 << 20
 
 // eventApplicationSubmitted is the only event type the webhook accepts.
@@ -101,7 +101,7 @@ func readBody(req *http.Request, limit int64) ([]byte, error) {
 	return body, nil
 }
 
-// signatureError maps a standardwebhooks error to the contract's 401 codes.
+// signatureError maps a standardwebhooks error to the webhook's documented 401 codes.
 func signatureError(err error) error {
 	code := codeInvalidSignature
 	switch {

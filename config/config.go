@@ -1,4 +1,4 @@
-// Package config loads jkngate's configuration (contract section 2) from
+// Package config loads jkngate's configuration (README, "Configuration") from
 // defaults, an optional YAML file and the environment, checks it, and
 // describes it for the start-up log line with every secret masked.
 //
@@ -125,8 +125,8 @@ func (w WebhookClient) String() string {
 	return strings.Join(parts, ",")
 }
 
-// Default returns the configuration with every default of contract
-// section 2 and of the operational settings applied, and nothing else.
+// Default returns the configuration with every default the README's
+// "Configuration" table gives and of the operational settings applied, and nothing else.
 func Default() Config {
 	return Config{
 		Addr:            ":8080",

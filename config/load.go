@@ -34,7 +34,7 @@ type setting struct {
 // envName is the setting's environment variable.
 func (s setting) envName() string { return Prefix + strings.ToUpper(s.key) }
 
-// settings lists every variable, in the order of contract section 2 and
+// settings lists every variable, in the order of README, "Configuration" and
 // then the operational ones; the log line keeps this order.
 var settings = []setting{
 	{"addr", false, showPlain, func(c *Config) any { return &c.Addr }},

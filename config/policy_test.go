@@ -9,7 +9,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// contractPolicy is the example of contract section 5, which is the default.
+// contractPolicy is the example of README, "Policy", which is the default.
 const contractPolicy = `version: default-2026.11
 gated_permit_types: [business_license, building_permit, tender, foreign_worker_permit, outsourcing_license]
 exempt_business_scales: []

@@ -30,7 +30,7 @@ const maxResponseBody = 64 << 10
 // minWait is the shortest wait before a retry, whatever the jitter.
 const minWait = time.Second
 
-// message is the callback body (contract section 7).
+// message is the callback body (README, "The people's API": callbacks).
 type message struct {
 	Type      string          `json:"type"`
 	Timestamp string          `json:"timestamp"`

@@ -1,7 +1,7 @@
 // Package callback delivers the callback outbox: it claims due
 // decision.updated callbacks from a gate.Outbox, POSTs each, signed with
 // Standard Webhooks, to the licensing system's callback URL, and stores the
-// outcome with the retry schedule of contract section 7.
+// outcome with the retry schedule of README, "The people's API": callbacks.
 //
 // Callbacks never go to loopback, private, link-local or similar addresses
 // unless AllowPrivate is set (JKNGATE_CALLBACK_ALLOW_PRIVATE); the check is

@@ -1,5 +1,5 @@
 // Package jwks resolves the public keys that verify the people's API bearer
-// tokens (contract section 6): keys read once from a PEM file, keys given in
+// tokens (README, "The people's API"): keys read once from a PEM file, keys given in
 // code (the demo, tests), or a JWKS endpoint fetched and refreshed in the
 // background.
 //
