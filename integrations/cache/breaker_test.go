@@ -123,9 +123,12 @@ func TestOpenBreakerDoesNotWaitForTheRateLimiter(t *testing.T) {
 		_, _ = r.Employer(context.Background(), nib(i))
 	}
 	// The two failures spent the burst; with the breaker checked first, the
-	// next 50 lookups still say circuit_open, not rate_limited.
+	// next 50 lookups still say circuit_open, not rate_limited. The deadline
+	// is far shorter than the limiter's next token (1 s), so a lookup that
+	// reached the limiter first would be refused as rate_limited; it is long
+	// enough that a loaded machine under -race still runs the flight in time.
 	for i := range 50 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		_, err := r.Employer(ctx, nib(10+i))
 		cancel()
 		wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")

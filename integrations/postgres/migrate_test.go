@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,7 +70,18 @@ func TestMigrateIsIdempotent(t *testing.T) {
 // each migration is applied once (a second application would fail on the
 // tables it creates, and on schema_migrations' key).
 func TestConcurrentMigrate(t *testing.T) {
-	url := freshSchema(t)
+	// The lock key is server-wide, and other test packages migrate their
+	// own schemas at the same time: the check below counts only this test's
+	// connections, which it names.
+	u, err := url.Parse(freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := "migrate_test_" + strings.TrimPrefix(u.Query().Get("search_path"), "t_")
+	q := u.Query()
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	url := u.String()
 	const replicas = 5
 	stores := make([]*Store, replicas)
 	for i := range stores {
@@ -95,9 +108,11 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 	// The lock was released: no connection of any replica still holds it.
 	var held int
-	if err := stores[0].pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks
-		WHERE locktype = 'advisory' AND objid = ($1::bigint & x'ffffffff'::bigint)::oid
-		AND classid = ($1::bigint >> 32)::oid AND objsubid = 1`, migrationLockKey).Scan(&held); err != nil {
+	if err := stores[0].pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks l
+		JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.objid = ($1::bigint & x'ffffffff'::bigint)::oid
+		AND l.classid = ($1::bigint >> 32)::oid AND l.objsubid = 1 AND a.application_name = $2`,
+		migrationLockKey, app).Scan(&held); err != nil {
 		t.Fatal(err)
 	}
 	if held != 0 {

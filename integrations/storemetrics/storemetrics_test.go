@@ -3,6 +3,7 @@ package storemetrics_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,13 +18,27 @@ import (
 var _ storemetrics.Store = (*sqlite.Store)(nil)
 
 // fake is a Store that records which methods were called and fails them
-// all with err when it is set.
+// all with err when it is set. A scrape runs the gauges' counts
+// concurrently, so the record is locked.
 type fake struct {
+	mu    sync.Mutex
 	calls []string
 	err   error
 }
 
-func (f *fake) call(op string) error { f.calls = append(f.calls, op); return f.err }
+func (f *fake) call(op string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, op)
+	return f.err
+}
+
+// called returns the methods called so far, in order.
+func (f *fake) called() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
 
 func (f *fake) RecordDecision(_ context.Context, d gate.Decision) (gate.Decision, bool, error) {
 	return d, true, f.call("record_decision")
@@ -169,8 +184,8 @@ func TestEveryMethodIsForwardedAndTimed(t *testing.T) {
 		t.Fatal(err)
 	}
 	callAll(s)
-	if !slices.Equal(f.calls, ops) {
-		t.Errorf("the wrapped store saw %v, want %v", f.calls, ops)
+	if calls := f.called(); !slices.Equal(calls, ops) {
+		t.Errorf("the wrapped store saw %v, want %v", calls, ops)
 	}
 	durations := gather(t, reg, "jkngate_store_operation_duration_seconds")
 	for _, op := range ops {
@@ -235,8 +250,8 @@ func TestOverdueReviewsGauge(t *testing.T) {
 	if len(g) != 1 {
 		t.Fatalf("jkngate_reviews_overdue = %v, want one sample", g)
 	}
-	if !slices.Contains(f.calls, "count_reviews") {
-		t.Errorf("the gauge did not count reviews: %v", f.calls)
+	if calls := f.called(); !slices.Contains(calls, "count_reviews") {
+		t.Errorf("the gauge did not count reviews: %v", calls)
 	}
 }
 
