@@ -21,6 +21,10 @@ type chartRow struct {
 	RegW, ActW         int
 	RegLabel, ActLabel string
 	ActY               int
+	// RegTextX, ActTextX place the percentages after the bars.
+	RegTextX, ActTextX int
+	RegTextY, ActTextY int
+	RegShort, ActShort string
 }
 
 const (
@@ -40,6 +44,9 @@ func coverageChart(rep gate.CoverageReport, lang string) chart {
 		row := chartRow{Label: g.Group, Y: y, ActY: y + 13, TextY: y + 17}
 		row.RegW, row.RegLabel = bar(g.RegisteredPct, lang, "chart.registered")
 		row.ActW, row.ActLabel = bar(g.ActivePct, lang, "chart.active")
+		row.RegTextX, row.ActTextX = chartLabelW+row.RegW+6, chartLabelW+row.ActW+6
+		row.RegTextY, row.ActTextY = y+10, y+23
+		row.RegShort, row.ActShort = short(g.RegisteredPct), short(g.ActivePct)
 		ch.Rows = append(ch.Rows, row)
 	}
 	ch.Height = 20 + len(ch.Rows)*chartRowH
@@ -52,4 +59,11 @@ func bar(pct float64, lang, key string) (int, string) {
 	}
 	p := min(max(pct, 0), 100)
 	return int(p / 100 * chartBarW), fmt.Sprintf("%s: %.1f%%", translate(lang, key), pct)
+}
+
+func short(pct float64) string {
+	if pct != pct {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", pct)
 }

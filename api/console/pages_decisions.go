@@ -164,6 +164,24 @@ func (c *Console) showDecision(w http.ResponseWriter, r *http.Request, v *view, 
 			}
 		}
 	}
+	var history []gate.Review
+	var open *gate.Review
+	seen := map[string]bool{}
+	for _, x := range append(append(append([]gate.Decision{}, later...), d), earlier...) {
+		rv := x.Review
+		switch {
+		case rv == nil:
+		case rv.State == gate.ReviewOpen:
+			if x.ID == d.ID {
+				open = rv
+			}
+		case !seen[rv.By+rv.Action+rv.At.String()]:
+			// A review closes one decision and is carried by the one that
+			// supersedes it: the same review, shown once.
+			seen[rv.By+rv.Action+rv.At.String()] = true
+			history = append(history, *rv)
+		}
+	}
 	reviewable := d.Review != nil && d.Review.State == gate.ReviewOpen && len(later) == 0 &&
 		v.Actor.HasAny(gate.RoleReviewer, gate.RoleAdmin)
 	c.render(w, r, status, "decision", "title.decision", &v.Actor, struct {
@@ -171,7 +189,9 @@ func (c *Console) showDecision(w http.ResponseWriter, r *http.Request, v *view, 
 		Earlier    []gate.Decision
 		Later      []gate.Decision
 		Deliveries []gate.Callback
+		History    []gate.Review
+		Open       *gate.Review
 		Reviewable bool
 		Form       reviewForm
-	}{d, earlier, later, deliveries, reviewable, form})
+	}{d, earlier, later, deliveries, history, open, reviewable, form})
 }
