@@ -257,6 +257,13 @@ func TestConsoleInBrowser(t *testing.T) {
 		if strings.Contains(br.text(), "Tidak ada pengiriman") {
 			t.Error("the decision page shows no delivery of the override's callback")
 		}
+		// On a phone the pages reflow rather than scroll sideways.
+		br.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		br.visit(base+"/console/decisions/"+medanD.DecisionID, "phone-decision")
+		if wide, _ := chromedp.Run(br.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)); wide {
+			t.Error("on a phone the decision page is wider than the screen")
+		}
+		br.do(chromedp.ResetViewport())
 		br.visit(base+"/console/decisions?nib="+medan.NIB, "admin-decisions")
 		if href, _ := chromedp.Run(br.ctx, chromedp.Evaluate[string](`document.querySelector("a[download]").href`)); !strings.Contains(href, "nib="+medan.NIB) {
 			t.Errorf("the CSV link %q does not carry the filters", href)
