@@ -77,6 +77,8 @@ func New(cfg Config) (*Console, error) {
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
+	} else if _, ok := c.logger.Handler().(*gate.MaskingHandler); !ok {
+		c.logger = slog.New(gate.NewMaskingHandler(c.logger.Handler()))
 	}
 	if c.now == nil {
 		c.now = time.Now
