@@ -47,6 +47,7 @@ func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // in with demo users: 0 officer of 1275, 1 reviewer of 12, 2 admin.
 type env struct {
 	h     http.Handler
+	store *sqlite.Store
 	svc   *gate.Service
 	clock *clock
 	ids   map[string]string // application id -> decision id
@@ -81,7 +82,7 @@ func newEnv(t testing.TB, path string) *env {
 		t.Fatal(err)
 	}
 	h := api.New(api.Deps{Gate: svc, People: people, Console: con, Now: clk.now})
-	return &env{h: h, svc: svc, clock: clk, ids: map[string]string{}}
+	return &env{h: h, store: store, svc: svc, clock: clk, ids: map[string]string{}}
 }
 
 func (e *env) submit(t testing.TB, appID, nib, region string) gate.Decision {
