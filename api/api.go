@@ -66,6 +66,9 @@ type Deps struct {
 	// private addresses (JKNGATE_CALLBACK_ALLOW_PRIVATE); without it the
 	// webhook refuses, with 422, what the callback worker would refuse.
 	CallbackAllowPrivate bool
+	// Console, when set, serves the web console at /console/ (GET /
+	// redirects there); it needs People.
+	Console ConsoleHandler
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -165,6 +168,9 @@ func New(d Deps) *echo.Echo {
 		s.people(e.GET, "/v1/audit", s.listAudit, admin)
 		s.people(e.GET, "/v1/callbacks", s.listCallbacks, admin)
 		s.people(e.POST, "/v1/callbacks/:id/retry", s.retryCallback, admin)
+		if d.Console != nil {
+			s.mountConsole(e, d.Console)
+		}
 	}
 	if s.metrics != nil {
 		s.metrics.routes = make(map[string]bool)

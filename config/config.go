@@ -66,6 +66,13 @@ type Config struct {
 	PolicyFile           string // JKNGATE_POLICY_FILE: empty means gate.DefaultPolicy
 	CallbackAllowPrivate bool   // JKNGATE_CALLBACK_ALLOW_PRIVATE
 
+	// OIDC is the console's OpenID Connect sign-in (JKNGATE_OIDC_*) and
+	// session key (JKNGATE_SESSION_KEY); see oidc.go.
+	OIDC OIDC
+	// SessionKey is JKNGATE_SESSION_KEY: base64 of at least 32 random
+	// bytes keying the console's session cookies.
+	SessionKey string
+
 	BPJSTimeout     time.Duration // JKNGATE_BPJS_TIMEOUT: per request to BPJS
 	CacheSize       int           // JKNGATE_CACHE_SIZE: in-process cache entries
 	CacheFresh      time.Duration // JKNGATE_CACHE_FRESH: cached data counts as fresh
@@ -149,6 +156,8 @@ func Default() Config {
 		CallbackTimeout: 10 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "json",
+
+		OIDC: OIDC{RedirectURL: "http://localhost:8080/console/callback", RolesClaim: "roles", RegionsClaim: "regions"},
 
 		WhatIfPerMinute:     gate.DefaultWhatIfLimits.PerMinute,
 		WhatIfBurst:         gate.DefaultWhatIfLimits.Burst,

@@ -21,6 +21,7 @@ func TestLoadDefaults(t *testing.T) {
 		WhatIfPerMinute: 30, WhatIfBurst: 10, WhatIfNIKsPerMinute: 500,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		LogLevel: "info", LogFormat: "json",
+		OIDC: OIDC{RedirectURL: "http://localhost:8080/console/callback", RolesClaim: "roles", RegionsClaim: "regions"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %v\nwant %v", c, want)

@@ -55,6 +55,9 @@ func (c Config) Validate(mode string) error {
 	for _, msg := range c.checkCacheKeys(mode) {
 		add(msg.key, "%s", msg.v)
 	}
+	for _, msg := range c.checkConsole() {
+		add(msg.key, "%s", msg.v)
+	}
 
 	if c.BPJSURL == "" && serve {
 		add("bpjs_url", "required by serve")

@@ -97,10 +97,12 @@ and ready curl lines, and serves until interrupted (Ctrl-C).`)
 		return err
 	}
 	c.extraKeys = demoKeys
+	c.demoUsers = demoConsoleUsers(bpjssim.RegionCodes())
 
 	onListen := func(addr string) {
 		base := "http://" + loopback(addr)
 		fmt.Fprintf(stdout, "  API base URL:    %s  (OpenAPI: %s/openapi.yaml)\n", base, base)
+		fmt.Fprintf(stdout, "  console:         %s/console/  (sign in as one of the demo users)\n", base)
 		fmt.Fprintf(stdout, "  BPJS simulator:  %s  (its data: %s/_sim/data)\n", simURL, simURL)
 		fmt.Fprintf(stdout, "  database:        %s\n", cfg.DatabaseURL)
 		fmt.Fprintf(stdout, "  request logs:    %s\n", logWhere)

@@ -75,7 +75,7 @@ func TestDemoFirstLines(t *testing.T) {
 	if lines[0] != "jkngate demo: starting the gate, SQLite and the BPJS simulator in this process..." {
 		t.Errorf("first line %q", lines[0])
 	}
-	wantPrefixes := []string{"jkngate listening on http://127.0.0.1:", "  API base URL:    http://", "  BPJS simulator:  http://",
+	wantPrefixes := []string{"jkngate listening on http://127.0.0.1:", "  API base URL:    http://", "  console:         http://", "  BPJS simulator:  http://",
 		"  database:        ", "  request logs:    ", "  webhook client:  demo-licensing", "  webhook secret:  whsec_", "",
 		"sample decisions:", "  APPLICATION        COMPANY                        OUTCOME FIRST REASON"}
 	for i, want := range wantPrefixes {

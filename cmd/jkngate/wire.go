@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/jkngate/jkngate/api"
+	"github.com/jkngate/jkngate/api/console"
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
@@ -43,6 +44,9 @@ type components struct {
 	people   *gate.People
 	// extraKeys, when set, also verify people's tokens (the demo's key).
 	extraKeys jwks.KeySet
+	// demoUsers, when set, are offered by the console's sign-in page
+	// (jkngate demo only).
+	demoUsers []console.DemoUser
 	// tracer is nil unless JKNGATE_TRACING is on; stopTracing flushes it.
 	tracer      trace.TracerProvider
 	stopTracing func(context.Context) error
@@ -237,6 +241,10 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 	// The breakers' states are reported, never judged: an open breaker is
 	// an outage of BPJS, which the gate answers (REGISTRY_UNAVAILABLE).
 	info := []api.Info{{Name: "bpjs_breakers", Value: func(context.Context) any { return c.registry.BreakerStates() }}}
+	con, err := c.consoleHandler()
+	if err != nil {
+		return nil, err
+	}
 	return api.New(api.Deps{
 		Gate:       c.gate,
 		People:     c.people,
@@ -251,6 +259,7 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		TracerProvider: c.tracer,
 		// The webhook refuses at intake what the callback worker would.
 		CallbackAllowPrivate: c.cfg.CallbackAllowPrivate,
+		Console:              con,
 	}), nil
 }
 
