@@ -66,6 +66,9 @@ type Config struct {
 	PolicyFile           string // JKNGATE_POLICY_FILE: empty means gate.DefaultPolicy
 	CallbackAllowPrivate bool   // JKNGATE_CALLBACK_ALLOW_PRIVATE
 
+	// OSS holds the OSS-RBA adapter's settings (JKNGATE_OSS_*).
+	OSS OSS
+
 	BPJSTimeout     time.Duration // JKNGATE_BPJS_TIMEOUT: per request to BPJS
 	CacheSize       int           // JKNGATE_CACHE_SIZE: in-process cache entries
 	CacheFresh      time.Duration // JKNGATE_CACHE_FRESH: cached data counts as fresh

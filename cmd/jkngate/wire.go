@@ -163,6 +163,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 		Lease:        2*c.cfg.CallbackTimeout + 5*time.Second,
 		Logger:       c.logger,
 		Metrics:      c.metrics,
+		Senders:      c.ossSenders(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
@@ -251,6 +252,7 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		TracerProvider: c.tracer,
 		// The webhook refuses at intake what the callback worker would.
 		CallbackAllowPrivate: c.cfg.CallbackAllowPrivate,
+		OSS:                  c.ossConfig(),
 	}), nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Lenient is a JSON value OSS sends sometimes as a string and sometimes as
@@ -148,3 +149,15 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// Message is a receiveNIB message as stored for operators.
+type Message struct {
+	ID          string
+	NIB         string
+	TipeDokumen string
+	ReceivedAt  time.Time
+	// Body is OSS's JSON without personal data (see Strip).
+	Body []byte
+	// Refs are the message's permits.
+	Refs []Ref
+}

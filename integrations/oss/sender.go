@@ -48,6 +48,9 @@ type statusAnswer struct {
 // at once; anything else (500, 504, timeouts, connection errors) is retried
 // on the callback schedule.
 func (s *Sender) Send(ctx context.Context, c gate.Callback, d gate.Decision) callback.SendResult {
+	if s.URL == "" || s.Refs == nil {
+		return callback.SendResult{Err: "the OSS adapter is off (JKNGATE_OSS_STATUS_URL)", Permanent: true}
+	}
 	ref, err := s.Refs.OSSRef(ctx, d.ApplicationID)
 	if errors.Is(err, gate.ErrNotFound) {
 		ref = Ref{IDIzin: d.ApplicationID, NIB: d.NIB}
