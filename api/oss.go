@@ -151,7 +151,7 @@ func (s *server) processOSSItem(ctx context.Context, it oss.Item, now time.Time)
 	if err != nil {
 		return err
 	}
-	if cbs := gate.FirstCallbacks(d); len(cbs) > 0 {
+	if cbs := s.gate.FirstCallbacks(d); len(cbs) > 0 {
 		return st.EnqueueFirstCallbacks(ctx, d.ID, cbs)
 	}
 	return nil

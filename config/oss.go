@@ -16,7 +16,7 @@ type OSS struct {
 func (o OSS) On() bool { return o.UserKey != "" }
 
 // check reports the adapter's problems, one per variable.
-func (o OSS) check() []keyValue {
+func (o OSS) check(clients []WebhookClient) []keyValue {
 	var out []keyValue
 	if !o.On() {
 		for _, kv := range []keyValue{{"oss_basic_auth", o.BasicAuth}, {"oss_status_url", o.StatusURL},
@@ -26,6 +26,11 @@ func (o OSS) check() []keyValue {
 			}
 		}
 		return out
+	}
+	for _, w := range clients {
+		if w.ID == "oss" {
+			out = append(out, keyValue{"webhook_clients", "client id \"oss\" is the OSS adapter's (JKNGATE_OSS_USER_KEY is set); give the webhook client another id"})
+		}
 	}
 	if o.BasicAuth != "" && !strings.Contains(o.BasicAuth, ":") {
 		out = append(out, keyValue{"oss_basic_auth", "must be user:password"})

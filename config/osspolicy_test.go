@@ -23,3 +23,25 @@ func TestOSSPermitTypes(t *testing.T) {
 		t.Errorf("unknown permit type: got %v", err)
 	}
 }
+
+func TestOSSConfigChecks(t *testing.T) {
+	base := Default()
+	base.WebhookClients = []WebhookClient{{ID: "oss"}}
+	if msgs := base.OSS.check(base.WebhookClients); len(msgs) != 0 {
+		t.Errorf("adapter off: got %v", msgs)
+	}
+	on := OSS{UserKey: "k", BasicAuth: "nocolon"}
+	got := map[string]bool{}
+	for _, m := range on.check(base.WebhookClients) {
+		got[m.key] = true
+	}
+	for _, k := range []string{"webhook_clients", "oss_basic_auth", "oss_status_url", "oss_status_user_key", "oss_instansi"} {
+		if !got[k] {
+			t.Errorf("no problem reported for %s (got %v)", k, got)
+		}
+	}
+	off := OSS{StatusURL: "https://oss.example/receiveLicenseStatus"}
+	if msgs := off.check(nil); len(msgs) != 1 || msgs[0].key != "oss_status_url" {
+		t.Errorf("status URL without user key: got %v", msgs)
+	}
+}

@@ -92,7 +92,7 @@ func (c Config) Validate(mode string) error {
 		}
 	}
 
-	for _, msg := range c.OSS.check() {
+	for _, msg := range c.OSS.check(c.WebhookClients) {
 		add(msg.key, "%s", msg.v)
 	}
 

@@ -7,9 +7,10 @@ import (
 )
 
 // OSSClientID is the client id under which applications received from
-// OSS-RBA (POST /oss/receiveNIB) are decided and recorded. Their later
-// statuses go back to OSS as receiveLicenseStatus messages, not as
-// decision.updated callbacks.
+// OSS-RBA (POST /oss/receiveNIB) are decided and recorded. With the
+// adapter on (Service.OSS), their statuses go back to OSS as
+// receiveLicenseStatus messages, not as decision.updated callbacks, and
+// no webhook client may have this id.
 const OSSClientID = "oss"
 
 // The outbox kinds of OSS's receiveLicenseStatus messages.
@@ -49,9 +50,10 @@ func ossCallbacks(prev Outcome, d Decision) []Callback {
 
 // FirstCallbacks returns the messages that report a decision Submit
 // recorded to its client, when the client is told of first decisions too
-// (OSS is: its receiveNIB answer carries no decision); nil otherwise.
-func FirstCallbacks(d Decision) []Callback {
-	if d.ClientID != OSSClientID || d.CallbackURL == "" {
+// (OSS is, with the adapter on: its receiveNIB answer carries no
+// decision); nil otherwise.
+func (s *Service) FirstCallbacks(d Decision) []Callback {
+	if !s.OSS || d.ClientID != OSSClientID || d.CallbackURL == "" {
 		return nil
 	}
 	return ossCallbacks("", d)

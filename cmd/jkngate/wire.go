@@ -113,7 +113,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		return nil, fmt.Errorf("cache: %w", err)
 	}
 	c.gate = &gate.Service{Registry: c.registry, Store: c.stores, Policy: policy, Logger: logger,
-		Budget: cfg.WebhookBudget, OnDecision: onDecision}
+		Budget: cfg.WebhookBudget, OnDecision: onDecision, OSS: cfg.OSS.On()}
 	if c.tracer != nil { // off, nothing is wrapped: no cost
 		c.gate.Registry = tracing.NewRegistry(c.registry, c.tracer, c.registry.BreakerStates)
 		c.gate.Store = tracing.NewStore(c.stores, c.tracer)
