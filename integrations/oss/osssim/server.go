@@ -143,6 +143,9 @@ func (s *Server) Attempts() int {
 }
 
 func (s *Server) receiveStatus(w http.ResponseWriter, r *http.Request) {
+	// Read first: the server notices a client that gave up only once the
+	// body is read.
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	s.mu.Lock()
 	s.attempts++
 	mode := s.mode
@@ -177,7 +180,6 @@ func (s *Server) receiveStatus(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var req oss.StatusRequest
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err := json.Unmarshal(body, &req); err != nil || req.IzinStatus.IDIzin == "" || req.IzinStatus.KdStatus == "" {
 		answer(http.StatusBadRequest, 400, "Data Parameter Salah: IZINSTATUS")
 		return
