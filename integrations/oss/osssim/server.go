@@ -197,6 +197,14 @@ type SendResult struct {
 	Answer json.RawMessage `json:"answer"`
 }
 
+// SetTarget changes Target (the demo learns jkngate's address after the
+// simulator starts).
+func (s *Server) SetTarget(url string) {
+	s.mu.Lock()
+	s.cfg.Target = url
+	s.mu.Unlock()
+}
+
 // Send posts the seeded message of nib (every message when nib is empty)
 // to Target's /oss/receiveNIB.
 func (s *Server) Send(ctx context.Context, nib string) ([]SendResult, error) {
@@ -220,8 +228,11 @@ func (s *Server) Send(ctx context.Context, nib string) ([]SendResult, error) {
 
 // Post sends one receiveNIB body to Target.
 func (s *Server) Post(ctx context.Context, body []byte) (SendResult, error) {
+	s.mu.Lock()
+	target := s.cfg.Target
+	s.mu.Unlock()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-		strings.TrimRight(s.cfg.Target, "/")+"/oss/receiveNIB", bytes.NewReader(body))
+		strings.TrimRight(target, "/")+"/oss/receiveNIB", bytes.NewReader(body))
 	if err != nil {
 		return SendResult{}, err
 	}
