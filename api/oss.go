@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,9 +34,10 @@ type OSSStore interface {
 	// SaveOSSMessage stores a message (without personal data) and the OSS
 	// ids of its permits.
 	SaveOSSMessage(ctx context.Context, m oss.Message) error
-	// EnqueueFirstCallbacks enqueues the first statuses of a decision,
-	// unless it has some already or was superseded.
-	EnqueueFirstCallbacks(ctx context.Context, decisionID string, callbacks []gate.Callback) error
+	// EnqueueFirstCallbacks enqueues the first statuses of decisions, in
+	// one transaction, except for a decision that has some already or was
+	// superseded.
+	EnqueueFirstCallbacks(ctx context.Context, callbacks []gate.Callback) error
 }
 
 // OSSConfig turns POST /oss/receiveNIB on (Deps.OSS).
@@ -123,38 +125,41 @@ func (s *server) receiveNIB(c echo.Context) error {
 	return ossReply(c, http.StatusOK, true, "Berhasil menyimpan data")
 }
 
-// processOSSItems submits or withdraws every item, a few at once, and
+// processOSSItems submits or withdraws every item, a few at once, then
+// queues the first statuses of every decision in one transaction, and
 // returns the first error.
 func (s *server) processOSSItems(ctx context.Context, items []oss.Item, now time.Time) error {
 	errs := make([]error, len(items))
+	first := make([][]gate.Callback, len(items))
 	sem := make(chan struct{}, ossParallel)
 	var wg sync.WaitGroup
 	for i, it := range items {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = s.processOSSItem(ctx, it, now)
+			first[i], errs[i] = s.processOSSItem(ctx, it, now)
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return s.oss.Store.EnqueueFirstCallbacks(ctx, slices.Concat(first...))
 }
 
-func (s *server) processOSSItem(ctx context.Context, it oss.Item, now time.Time) error {
-	st := s.oss.Store
+// processOSSItem withdraws or submits it, and returns the statuses that
+// report its decision.
+func (s *server) processOSSItem(ctx context.Context, it oss.Item, now time.Time) ([]gate.Callback, error) {
 	if it.Withdraw {
-		_, err := gate.Withdraw(ctx, st, gate.OSSClientID, it.App.ID, gate.OSSClientID,
+		_, err := gate.Withdraw(ctx, s.oss.Store, gate.OSSClientID, it.App.ID, gate.OSSClientID,
 			"OSS menarik permohonan (tipe_dokumen pencabutan/pembatalan)", now)
-		return err
+		return nil, err
 	}
 	d, err := s.gate.Submit(ctx, gate.OSSClientID, it.WebhookID, it.App)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cbs := s.gate.FirstCallbacks(d); len(cbs) > 0 {
-		return st.EnqueueFirstCallbacks(ctx, d.ID, cbs)
-	}
-	return nil
+	return s.gate.FirstCallbacks(d), nil
 }
 
 // ossAuthorized checks OSS's user_key and, when configured, HTTP Basic, in

@@ -25,6 +25,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/oss"
 	"github.com/jkngate/jkngate/integrations/oss/osssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
+	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 const (
@@ -125,7 +126,9 @@ func newOSSEnv(t testing.TB, store ossTestStore, basicAuth string, policy gate.P
 		People: &gate.People{Gate: svc, Store: store},
 		Auth:   auth,
 		Now:    clock.Now,
-		OSS:    &api.OSSConfig{UserKey: ossUserKey, BasicAuth: basicAuth, StatusURL: statusURL, Store: store},
+		// A webhook client too, for comparing receiveNIB with webhooks.
+		Clients: map[string][]standardwebhooks.Secret{"licensing": {mustSecret(t, secret1)}},
+		OSS:     &api.OSSConfig{UserKey: ossUserKey, BasicAuth: basicAuth, StatusURL: statusURL, Store: store},
 	})
 	sender := &oss.Sender{URL: statusURL, UserKey: ossStatusUserKey, Instansi: ossInstansi, Refs: store}
 	metrics := prometheus.NewRegistry()

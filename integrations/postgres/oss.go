@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,31 +54,48 @@ func (s *Store) OSSRef(ctx context.Context, idIzin string) (oss.Ref, error) {
 	return r, nil
 }
 
-// EnqueueFirstCallbacks adds callbacks, which report decision decisionID,
-// to the outbox unless some callback for it is there already or it has
-// been superseded, in one transaction under the application's lock: the
-// receiveNIB that recorded the decision may be resent after a crash, and
-// must neither lose nor repeat its statuses. Errors are *gate.Error:
-// KindNotFound for an unknown decision, KindUnavailable when the database
-// could not be reached.
-func (s *Store) EnqueueFirstCallbacks(ctx context.Context, decisionID string, callbacks []gate.Callback) error {
+// EnqueueFirstCallbacks adds callbacks to the outbox, in one transaction
+// under their applications' locks, except those of a decision that has some
+// callback already or has been superseded: the receiveNIB that recorded the
+// decisions may be resent after a crash, and must neither lose nor repeat
+// their statuses. Errors are *gate.Error: KindNotFound for an unknown
+// decision, KindUnavailable when the database could not be reached.
+func (s *Store) EnqueueFirstCallbacks(ctx context.Context, callbacks []gate.Callback) error {
+	if len(callbacks) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(callbacks))
+	for _, c := range callbacks {
+		if !slices.Contains(ids, c.DecisionID) {
+			ids = append(ids, c.DecisionID)
+		}
+	}
+	// Locks are taken in one order, so that two messages cannot deadlock.
+	slices.Sort(ids)
 	return s.inTx(ctx, "enqueue the first callbacks", func(tx pgx.Tx) error {
-		clientID, applicationID, err := applicationOf(ctx, tx, decisionID)
-		if err != nil {
-			return err
+		skip := map[string]bool{}
+		for _, id := range ids {
+			clientID, applicationID, err := applicationOf(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := lockApplication(ctx, tx, clientID, applicationID); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM callbacks WHERE decision_id = $1)
+				+ (SELECT count(*) FROM decisions WHERE id = $1 AND superseded_by IS NOT NULL)`, id).Scan(&n); err != nil {
+				return err
+			}
+			skip[id] = n > 0
 		}
-		if err := lockApplication(ctx, tx, clientID, applicationID); err != nil {
-			return err
+		var add []gate.Callback
+		for _, c := range callbacks {
+			if !skip[c.DecisionID] {
+				add = append(add, c)
+			}
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM callbacks WHERE decision_id = $1)
-			+ (SELECT count(*) FROM decisions WHERE id = $1 AND superseded_by IS NOT NULL)`, decisionID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-		return insertCallbacks(ctx, tx, callbacks)
+		return insertCallbacks(ctx, tx, add)
 	})
 }
 

@@ -55,29 +55,45 @@ func (s *Store) OSSRef(ctx context.Context, idIzin string) (oss.Ref, error) {
 	return r, nil
 }
 
-// EnqueueFirstCallbacks adds callbacks, which report decision decisionID,
-// to the outbox unless some callback for it is there already or it has
-// been superseded, in one transaction: the receiveNIB that recorded the
-// decision may be resent after a crash, and must neither lose nor repeat
-// its statuses. Errors are *gate.Error: KindUnavailable when the database
-// could not be reached.
-func (s *Store) EnqueueFirstCallbacks(ctx context.Context, decisionID string, callbacks []gate.Callback) error {
+// EnqueueFirstCallbacks adds callbacks to the outbox, in one
+// transaction, except those of a decision that has some callback already or
+// has been superseded: the receiveNIB that recorded the decisions may be
+// resent after a crash, and must neither lose nor repeat their statuses.
+// Errors are *gate.Error: KindUnavailable when the database could not be
+// reached.
+func (s *Store) EnqueueFirstCallbacks(ctx context.Context, callbacks []gate.Callback) error {
 	const what = "enqueue the first callbacks"
+	if len(callbacks) == 0 {
+		return nil
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(what, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	var n int
-	err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM callbacks WHERE decision_id = ?)
-		+ (SELECT count(*) FROM decisions WHERE id = ? AND superseded_by IS NOT NULL)`, decisionID, decisionID).Scan(&n)
-	if err != nil {
-		return translate(what, err)
+	skip := map[string]bool{}
+	for _, c := range callbacks {
+		if _, seen := skip[c.DecisionID]; seen {
+			continue
+		}
+		var n int
+		err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM callbacks WHERE decision_id = ?)
+			+ (SELECT count(*) FROM decisions WHERE id = ? AND superseded_by IS NOT NULL)`, c.DecisionID, c.DecisionID).Scan(&n)
+		if err != nil {
+			return translate(what, err)
+		}
+		skip[c.DecisionID] = n > 0
 	}
-	if n > 0 {
+	var add []gate.Callback
+	for _, c := range callbacks {
+		if !skip[c.DecisionID] {
+			add = append(add, c)
+		}
+	}
+	if len(add) == 0 {
 		return nil
 	}
-	if err := insertCallbacks(ctx, tx, what, callbacks); err != nil {
+	if err := insertCallbacks(ctx, tx, what, add); err != nil {
 		return err
 	}
 	return translate(what, tx.Commit())
