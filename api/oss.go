@@ -23,6 +23,14 @@ import (
 // normal.
 const maxOSSBody = 2 << 20
 
+// maxOSSItems bounds the permits of one message: each is decided before
+// the answer, which must come within OSS's timeout.
+const maxOSSItems = 100
+
+// ossStoreTimeout bounds the adapter's own store calls (Submit has its own
+// deadline), so that a hung database costs OSS a 503, not a hung request.
+const ossStoreTimeout = 5 * time.Second
+
 // ossParallel bounds how many checklist items of one message are decided
 // at once.
 const ossParallel = 4
@@ -97,6 +105,10 @@ func (s *server) receiveNIB(c echo.Context) error {
 	if err != nil {
 		return ossReply(c, http.StatusBadRequest, false, "Data Parameter Salah: "+err.Error())
 	}
+	if len(d.Checklist) > maxOSSItems {
+		return ossReply(c, http.StatusBadRequest, false,
+			fmt.Sprintf("Data Parameter Salah: dataNIB.data_checklist (at most %d permits per message)", maxOSSItems))
+	}
 	cfg := s.oss
 	items, faults := oss.Applications(d, s.gate.Policy, cfg.StatusURL)
 	if len(faults) > 0 {
@@ -111,7 +123,10 @@ func (s *server) receiveNIB(c echo.Context) error {
 	sum := sha256.Sum256(body)
 	msg := oss.Message{ID: strings.TrimPrefix(gate.NewDecisionID(now), "dec_") + fmt.Sprintf("-%x", sum[:4]),
 		NIB: string(d.NIB), TipeDokumen: string(d.TipeDokumen), ReceivedAt: now, Body: oss.Strip(body), Refs: refs}
-	if err := cfg.Store.SaveOSSMessage(ctx, msg); err != nil {
+	sctx, cancel := context.WithTimeout(ctx, ossStoreTimeout)
+	err = cfg.Store.SaveOSSMessage(sctx, msg)
+	cancel()
+	if err != nil {
 		s.logger.WarnContext(ctx, "storing the OSS message failed", "err", err)
 		return ossReply(c, http.StatusServiceUnavailable, false, "Sistem sedang tidak dapat menyimpan data; kirim ulang nanti")
 	}
@@ -144,6 +159,8 @@ func (s *server) processOSSItems(ctx context.Context, items []oss.Item, now time
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, ossStoreTimeout)
+	defer cancel()
 	return s.oss.Store.EnqueueFirstCallbacks(ctx, slices.Concat(first...))
 }
 
@@ -151,6 +168,8 @@ func (s *server) processOSSItems(ctx context.Context, items []oss.Item, now time
 // report its decision.
 func (s *server) processOSSItem(ctx context.Context, it oss.Item, now time.Time) ([]gate.Callback, error) {
 	if it.Withdraw {
+		ctx, cancel := context.WithTimeout(ctx, ossStoreTimeout)
+		defer cancel()
 		_, err := gate.Withdraw(ctx, s.oss.Store, gate.OSSClientID, it.App.ID, gate.OSSClientID,
 			"OSS menarik permohonan (tipe_dokumen pencabutan/pembatalan)", now)
 		return nil, err

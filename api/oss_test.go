@@ -142,6 +142,7 @@ func TestOSSBadInputNamesTheField(t *testing.T) {
 		{"bad tipe_dokumen", strings.Replace(good, `"tipe_dokumen":"9"`, `"tipe_dokumen":"7"`, 1), "tipe_dokumen"},
 		{"bad skala_usaha", strings.Replace(good, `"skala_usaha":"03","status`, `"skala_usaha":"07","status`, 1), "skala_usaha"},
 		{"short nib", strings.ReplaceAll(good, `"nib":"`, `"nib":"1`), "nib"},
+		{"too many permits", strings.Replace(good, `"data_checklist":[`, `"data_checklist":[`+strings.Repeat(`{"id_izin":"x"},`, 100), 1), "data_checklist"},
 		{"duplicate key", strings.Replace(good, `{"dataNIB":{`, `{"dataNIB":{"nib":"x",`, 1), "body"},
 	} {
 		code, status, ket := o.receiveNIB(t, []byte(c.body))
