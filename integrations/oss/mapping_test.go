@@ -192,3 +192,14 @@ func TestStripDropsPersonalData(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNamesAWrongType(t *testing.T) {
+	_, err := Parse([]byte(strings.Replace(message, `"kd_daerah":"3201000000"`, `"kd_daerah":{"a":1}`, 1)))
+	if err == nil || !strings.Contains(err.Error(), "kd_daerah") {
+		t.Errorf("got %v, want an error naming kd_daerah", err)
+	}
+	_, err = Parse([]byte(strings.Replace(message, `"jumlah_tki_p":5`, `"jumlah_tki_p":[5]`, 1)))
+	if err == nil || !strings.Contains(err.Error(), "jumlah_tki_p") {
+		t.Errorf("got %v, want an error naming jumlah_tki_p", err)
+	}
+}

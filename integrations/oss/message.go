@@ -7,7 +7,7 @@ package oss
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +30,8 @@ func (l *Lenient) UnmarshalJSON(b []byte) error {
 		}
 		*l = Lenient(strings.TrimSpace(s))
 	case b[0] == '{' || b[0] == '[':
-		return fmt.Errorf("must be a string or a number")
+		// A type error, so that encoding/json names the field.
+		return &json.UnmarshalTypeError{Value: "object or array", Type: reflect.TypeFor[string]()}
 	default:
 		*l = Lenient(b)
 	}
