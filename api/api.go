@@ -69,6 +69,8 @@ type Deps struct {
 	// Console, when set, serves the web console at /console/ (GET /
 	// redirects there); it needs People.
 	Console ConsoleHandler
+	// OSS, when set, turns POST /oss/receiveNIB (OSS-RBA's receiveNIB) on.
+	OSS *OSSConfig
 }
 
 // Check is one readiness check. A failing Required check makes /readyz
@@ -92,13 +94,14 @@ type server struct {
 	tracer    trace.Tracer // nil without a TracerProvider
 	// callbackAllowPrivate is Deps.CallbackAllowPrivate.
 	callbackAllowPrivate bool
+	oss                  *OSSConfig // nil: the OSS adapter is off
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
 		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer),
-		callbackAllowPrivate: d.CallbackAllowPrivate}
+		callbackAllowPrivate: d.CallbackAllowPrivate, oss: d.OSS}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {
@@ -149,6 +152,9 @@ func New(d Deps) *echo.Echo {
 		e.GET("/metrics", echo.WrapHandler(d.Metrics))
 	}
 	e.POST("/v1/webhooks/:client_id", s.receiveWebhook)
+	if d.OSS != nil {
+		e.POST("/oss/receiveNIB", s.receiveNIB)
+	}
 
 	// The people's API: who may call each route is listed here and checked
 	// nowhere else; which regions they see, gate and the store decide.

@@ -160,7 +160,8 @@ func checkOperation(t *testing.T, doc *openAPIDoc, section, route, method string
 // routes New registers, with every optional route switched on.
 func TestOpenAPIRoutes(t *testing.T) {
 	doc := loadOpenAPI(t)
-	e := api.New(api.Deps{Gate: &gate.Service{}, People: &gate.People{}, Metrics: http.NotFoundHandler()})
+	e := api.New(api.Deps{Gate: &gate.Service{}, People: &gate.People{}, Metrics: http.NotFoundHandler(),
+		OSS: &api.OSSConfig{}})
 
 	routed := map[string]bool{}
 	for _, r := range e.Routes() {
@@ -309,6 +310,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		a.store.fail = true
 		send(event(t, nil), 503)
 	})
+
+	t.Run("oss", func(t *testing.T) { exerciseOSSResponses(t, expect) })
 
 	t.Run("operations", func(t *testing.T) {
 		down := func(context.Context) error { return errors.New("dial tcp: connection refused") }

@@ -72,6 +72,8 @@ type Config struct {
 	// SessionKey is JKNGATE_SESSION_KEY: base64 of at least 32 random
 	// bytes keying the console's session cookies.
 	SessionKey string
+	// OSS holds the OSS-RBA adapter's settings (JKNGATE_OSS_*).
+	OSS OSS
 
 	BPJSTimeout     time.Duration // JKNGATE_BPJS_TIMEOUT: per request to BPJS
 	CacheSize       int           // JKNGATE_CACHE_SIZE: in-process cache entries

@@ -83,6 +83,7 @@ func applyPolicy(p *gate.Policy, doc map[string]yaml.Node, name, path string, ba
 	}
 	if base {
 		fields["branch_offices"] = &p.BranchOffices
+		fields["oss_permit_types"] = &p.OSSPermitTypes
 		fields["regions"] = nil // applied by applyRegions
 	}
 	var errs []error
@@ -176,6 +177,8 @@ func decodePolicyField(n *yaml.Node, p any) error {
 		return decodeLegalBasis(n, p)
 	case *map[string]gate.BranchOffice:
 		return decodeBranchOffices(n, p)
+	case *map[string]gate.PermitType:
+		return decodeOSSPermitTypes(n, p)
 	case *[]gate.PermitType:
 		list, err := stringList(n)
 		if err != nil {

@@ -95,6 +95,10 @@ func (c Config) Validate(mode string) error {
 		}
 	}
 
+	for _, msg := range c.OSS.check(c.WebhookClients) {
+		add(msg.key, "%s", msg.v)
+	}
+
 	if c.JWTPublicKeysFile != "" {
 		if msg := checkReadable(c.JWTPublicKeysFile); msg != "" {
 			add("jwt_public_keys_file", "%s", msg)

@@ -12,6 +12,10 @@ type Policy struct {
 	Version              string
 	GatedPermitTypes     []PermitType
 	ExemptBusinessScales []string
+	// OSSPermitTypes maps OSS's kd_izin (the permit's code in OSS) to the
+	// permit type its applications are decided as; a kd_izin not listed is
+	// a business_license.
+	OSSPermitTypes map[string]PermitType
 	// MinWorkerCoverage is the share of declared workers that must be
 	// actively registered, in [0, 1]. The required count rounds up.
 	MinWorkerCoverage float64
@@ -249,4 +253,13 @@ func (p Policy) BranchOfficeFor(region string) (BranchOffice, bool) {
 		}
 	}
 	return p.BranchOffices[best], found
+}
+
+// OSSPermitType returns the permit type of OSS permits with code kdIzin:
+// the policy's oss_permit_types entry, else business_license.
+func (p Policy) OSSPermitType(kdIzin string) PermitType {
+	if t, ok := p.OSSPermitTypes[kdIzin]; ok {
+		return t
+	}
+	return PermitBusinessLicense
 }

@@ -255,7 +255,7 @@ func (s *Service) recheck(ctx context.Context, st RecheckStore, c claimedRecheck
 		d.Review = s.Policy.openReview(d)
 	}
 	d.Supersedes = old.ID
-	err = st.RecordSuperseding(ctx, old.ID, d, callbacksFor(d))
+	err = st.RecordSuperseding(ctx, old.ID, d, s.callbacksFor(old.Outcome, d))
 	if err != nil && KindOf(err) != KindConflict {
 		s.log().WarnContext(ctx, "recheck failed", "decision_id", old.ID, "error", err)
 		return recheckFailed, time.Time{}

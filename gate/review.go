@@ -76,7 +76,7 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 		p.Gate.prepareForRecord(&next)
 	}
 	next.Supersedes = d.ID
-	if err := p.Store.CloseReview(ctx, d.ID, closed, &next, callbacksFor(next)); err != nil {
+	if err := p.Store.CloseReview(ctx, d.ID, closed, &next, p.Gate.callbacksFor(d.Outcome, next)); err != nil {
 		if KindOf(err) == KindConflict {
 			return Decision{}, alreadyReviewed(id)
 		}
@@ -137,10 +137,15 @@ func alreadyReviewed(id string) error {
 }
 
 // callbacksFor returns the callback that tells the licensing system about d,
-// if the application asked for callbacks.
-func callbacksFor(d Decision) []Callback {
+// which supersedes a decision with outcome prev, if the application asked
+// for callbacks; with the OSS adapter on, OSS's applications get OSS's
+// status messages instead.
+func (s *Service) callbacksFor(prev Outcome, d Decision) []Callback {
 	if d.CallbackURL == "" {
 		return nil
+	}
+	if s.OSS && d.ClientID == OSSClientID {
+		return ossCallbacks(prev, d)
 	}
 	return []Callback{{DecisionID: d.ID, ClientID: d.ClientID, URL: d.CallbackURL, State: CallbackPending,
 		NextAttempt: d.DecidedAt, CreatedAt: d.DecidedAt}}

@@ -62,6 +62,11 @@ type Service struct {
 	// committed, on the caller's goroutine: it must be quick and must not
 	// block (metrics, not I/O).
 	OnDecision func(d Decision, created bool)
+	// OSS is set when the OSS-RBA adapter is on: the applications of
+	// client OSSClientID are then OSS's, and their decisions are reported
+	// as receiveLicenseStatus messages (FirstCallbacks, and after reviews
+	// and rechecks) instead of decision.updated callbacks.
+	OSS bool
 }
 
 func (s *Service) now() time.Time {

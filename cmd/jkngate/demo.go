@@ -85,6 +85,11 @@ and ready curl lines, and serves until interrupted (Ctrl-C).`)
 		return err
 	}
 	defer stopSim()
+	ossSim, stopOSS, err := startOSSDemo(&cfg, sim.Data())
+	if err != nil {
+		return err
+	}
+	defer stopOSS()
 
 	c, err := build(ctx, cfg, policy, logger, bpjs.Config{BaseURL: simURL, EmployerBaseURL: simURL,
 		Credentials: sim.Credentials(), Timeout: cfg.BPJSTimeout})
@@ -110,6 +115,7 @@ and ready curl lines, and serves until interrupted (Ctrl-C).`)
 		fmt.Fprintf(stdout, "  webhook secret:  %s\n\n", secret.Encode())
 		go func() {
 			results := sendSamples(ctx, stdout, base, secret, sim.Data())
+			ossSim.run(ctx, stdout, base, c)
 			printPeople(stdout, base, signer, results, bpjssim.RegionCodes())
 			printCurl(stdout, base, secret, sim.Data())
 			fmt.Fprintln(stdout, "serving until interrupted (Ctrl-C)")

@@ -117,7 +117,7 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		return nil, fmt.Errorf("cache: %w", err)
 	}
 	c.gate = &gate.Service{Registry: c.registry, Store: c.stores, Policy: policy, Logger: logger,
-		Budget: cfg.WebhookBudget, OnDecision: onDecision}
+		Budget: cfg.WebhookBudget, OnDecision: onDecision, OSS: cfg.OSS.On()}
 	if c.tracer != nil { // off, nothing is wrapped: no cost
 		c.gate.Registry = tracing.NewRegistry(c.registry, c.tracer, c.registry.BreakerStates)
 		c.gate.Store = tracing.NewStore(c.stores, c.tracer)
@@ -167,6 +167,7 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 		Lease:        2*c.cfg.CallbackTimeout + 5*time.Second,
 		Logger:       c.logger,
 		Metrics:      c.metrics,
+		Senders:      c.ossSenders(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
@@ -260,6 +261,7 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 		// The webhook refuses at intake what the callback worker would.
 		CallbackAllowPrivate: c.cfg.CallbackAllowPrivate,
 		Console:              con,
+		OSS:                  c.ossConfig(),
 	}), nil
 }
 

@@ -93,6 +93,9 @@ func (w *Worker) deliver(ctx context.Context, c gate.Callback) (out gate.Callbac
 
 // send builds, signs and POSTs c's message.
 func (w *Worker) send(ctx context.Context, c gate.Callback) result {
+	if s, ok := w.cfg.Senders[c.Kind]; ok {
+		return w.sendWith(ctx, c, s)
+	}
 	key, ok := w.cfg.Secrets[c.ClientID]
 	if !ok || key.IsZero() {
 		return result{err: fmt.Sprintf("no signing secret for client %q", c.ClientID), permanent: true}

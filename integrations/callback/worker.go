@@ -80,6 +80,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger gets one line per attempt; default discards.
 	Logger *slog.Logger
+	// Senders deliver the outbox kinds other than decision.updated, by
+	// kind; a kind with no sender is sent as decision.updated.
+	Senders map[string]Sender
 	// Metrics, optional, receives jkngate_callback_deliveries_total{result}
 	// and jkngate_callback_delivery_duration_seconds.
 	Metrics prometheus.Registerer

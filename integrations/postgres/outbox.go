@@ -58,9 +58,10 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 	var claimed []gate.Callback
 	err := s.retry(ctx, "claim callbacks", func() error {
 		rows, err := s.pool.Query(ctx, `UPDATE callbacks SET lease_until = $1
-			WHERE id IN (SELECT id FROM callbacks
-				WHERE state = 'pending' AND next_attempt <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-				ORDER BY next_attempt, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			WHERE id IN (SELECT o.id FROM callbacks o
+				WHERE o.state = 'pending' AND o.next_attempt <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
+				AND `+inOrderOSS+`
+				ORDER BY o.next_attempt, o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED)
 			RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
 			now.Add(lease).UTC(), now.UTC(), limit)
 		if err != nil {
@@ -89,6 +90,18 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 	})
 	return claimed, nil
 }
+
+// inOrderOSS holds back an OSS status message (kind oss.*, callbacks o)
+// while an earlier one for the same application is still pending (leased
+// or waiting for a retry): OSS must get a permit's statuses in order, also
+// when several replicas deliver and across restarts, since the condition
+// is read from the outbox itself. Callback ids sort by creation (COLLATE
+// "C": byte order, as the ids are made).
+const inOrderOSS = `NOT (o.kind LIKE 'oss.%' AND EXISTS (SELECT 1 FROM callbacks e
+		JOIN decisions ed ON ed.id = e.decision_id
+		JOIN decisions od ON od.id = o.decision_id
+		WHERE e.state = 'pending' AND e.kind LIKE 'oss.%' AND e.id COLLATE "C" < o.id COLLATE "C"
+			AND ed.client_id = od.client_id AND ed.application_id = od.application_id))`
 
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left

@@ -61,9 +61,10 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 
 	at := formatTime(now)
 	rows, err := tx.QueryContext(ctx, `UPDATE callbacks SET lease_until = ?
-		WHERE id IN (SELECT id FROM callbacks
-			WHERE state = 'pending' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)
-			ORDER BY next_attempt, id LIMIT ?)
+		WHERE id IN (SELECT o.id FROM callbacks o
+			WHERE o.state = 'pending' AND o.next_attempt <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+			AND `+inOrderOSS+`
+			ORDER BY o.next_attempt, o.id LIMIT ?)
 		RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
 		formatTime(now.Add(lease)), at, at, limit)
 	if err != nil {
@@ -105,6 +106,17 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 	})
 	return claimed, nil
 }
+
+// inOrderOSS holds back an OSS status message (kind oss.*, callbacks o)
+// while an earlier one for the same application is still pending (leased
+// or waiting for a retry): OSS must get a permit's statuses in order, also
+// when several replicas deliver and across restarts, since the condition
+// is read from the outbox itself. Callback ids sort by creation.
+const inOrderOSS = `NOT (o.kind LIKE 'oss.%' AND EXISTS (SELECT 1 FROM callbacks e
+		JOIN decisions ed ON ed.id = e.decision_id
+		JOIN decisions od ON od.id = o.decision_id
+		WHERE e.state = 'pending' AND e.kind LIKE 'oss.%' AND e.id < o.id
+			AND ed.client_id = od.client_id AND ed.application_id = od.application_id))`
 
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left
