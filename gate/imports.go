@@ -130,3 +130,18 @@ func (p *People) Imports(ctx context.Context, a Actor, limit int) ([]ImportRecor
 // NewImportID returns a new import id: "imp_" and a ULID, so that ids sort
 // by time.
 func NewImportID(now time.Time) string { return "imp_" + ulids.next(now) }
+
+// EmployerStatusText is the text BPJS gives an employer status code
+// (status.keterangan), for data that carries only the code; "" for a code
+// not known.
+func EmployerStatusText(code string) string {
+	switch code {
+	case EmployerActive:
+		return "AKTIF"
+	case EmployerInactive:
+		return "NONAKTIF"
+	case EmployerSuspended:
+		return "DIBEKUKAN"
+	}
+	return ""
+}
