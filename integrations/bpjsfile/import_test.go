@@ -53,10 +53,10 @@ const (
 
 func TestImportCSVDialects(t *testing.T) {
 	for name, content := range map[string]string{
-		"comma":            "nik,status,jenis_peserta,kode_badan_usaha,tgl_data\n" + nik1 + ",0,13,01020304,2026-11-20\n" + nik2 + ",9,14,,2026-11-20\n",
-		"semicolon":        "nik;status;jenis_peserta;kode_badan_usaha;tgl_data\r\n" + nik1 + ";0;13;01020304;2026-11-20\r\n" + nik2 + ";9;14;;2026-11-20\r\n",
+		"comma":     "nik,status,jenis_peserta,kode_badan_usaha,tgl_data\n" + nik1 + ",0,13,01020304,2026-11-20\n" + nik2 + ",9,14,,2026-11-20\n",
+		"semicolon": "nik;status;jenis_peserta;kode_badan_usaha;tgl_data\r\n" + nik1 + ";0;13;01020304;2026-11-20\r\n" + nik2 + ";9;14;;2026-11-20\r\n",
 		"bom, upper case, extra column, blank end rows": "\ufeffNIK;Nama;STATUS;Jenis_Peserta;kode_badan_usaha;tgl_data\n" + nik1 + ";BUDI;0;13;01020304;2026-11-20\n" + nik2 + ";SITI;9;14;;2026-11-20\n;;;;;\n",
-		"quoted":           "\"nik\",\"status\",\"jenis_peserta\",\"kode_badan_usaha\",\"tgl_data\"\n\"" + nik1 + "\",\"0\",\"13\",\"01020304\",\"2026-11-20\"\n\"" + nik2 + "\",\"9\",\"14\",\"\",\"2026-11-20\"\n",
+		"quoted": "\"nik\",\"status\",\"jenis_peserta\",\"kode_badan_usaha\",\"tgl_data\"\n\"" + nik1 + "\",\"0\",\"13\",\"01020304\",\"2026-11-20\"\n\"" + nik2 + "\",\"9\",\"14\",\"\",\"2026-11-20\"\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			im, s := newImporter(t)
