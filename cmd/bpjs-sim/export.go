@@ -29,6 +29,7 @@ func export(args []string, env func(string) string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "file to write (default: standard output)")
 	seed := fs.Int64("seed", 0, "data seed, as the server's BPJS_SIM_SEED (default $BPJS_SIM_SEED or 0)")
 	date := fs.String("date", "", "tgl_data of every row, YYYY-MM-DD (default: yesterday in Asia/Jakarta)")
+	synthetic := fs.Int("rows", 0, "participants only: write this many synthetic participants (unique, valid NIKs) instead of the seeded ones, for load tests")
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, "usage: bpjs-sim export employers|participants [flags]")
 		fs.PrintDefaults()
@@ -78,7 +79,12 @@ func export(args []string, env func(string) string, stdout, stderr io.Writer) er
 	if err := w.Write(bpjsfile.Columns(kind)); err != nil {
 		return err
 	}
-	n, skipped, err := writeRows(w, bpjssim.Generate(*seed), kind, *date)
+	var n, skipped int
+	if *synthetic > 0 && kind == gate.ImportParticipants {
+		n, err = writeSynthetic(w, *synthetic, *date)
+	} else {
+		n, skipped, err = writeRows(w, bpjssim.Generate(*seed), kind, *date)
+	}
 	if err != nil {
 		return err
 	}
@@ -121,6 +127,32 @@ func writeRows(w bpjsfile.Writer, d bpjssim.Data, kind gate.ImportKind, date str
 		n++
 	}
 	return n, skipped, nil
+}
+
+// writeSynthetic writes n participants whose NIKs are unique and valid in
+// structure (up to 98,010,000 of them): regency 3201, the district and the
+// last four digits counting up, born 01-01-90.
+func writeSynthetic(w bpjsfile.Writer, n int, date string) (int, error) {
+	if n > 98_010_000 {
+		return 0, errors.New("-rows: at most 98010000")
+	}
+	row := make([]string, 5)
+	segments := []string{"13", "13", "13", "14", "21"}
+	statuses := []string{"0", "0", "0", "0", "9", "15"}
+	for i := range n {
+		row[0] = fmt.Sprintf("32%02d%02d010190%04d", 1+i/990_000, 1+i/10_000%99, i%10_000)
+		row[1] = statuses[i%len(statuses)]
+		row[2] = segments[i%len(segments)]
+		row[3] = ""
+		if row[2] == "13" {
+			row[3] = fmt.Sprintf("%08d", 1+i%50_000)
+		}
+		row[4] = date
+		if err := w.Write(row); err != nil {
+			return i, err
+		}
+	}
+	return n, nil
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

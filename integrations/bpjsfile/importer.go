@@ -1,8 +1,10 @@
 package bpjsfile
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -96,9 +98,29 @@ func (im *Importer) Import(ctx context.Context, kind gate.ImportKind, f gate.Imp
 		name = filepath.Base(f.Path)
 	}
 	rec := gate.ImportRecord{ID: gate.NewImportID(now), Kind: kind, FileName: name, SHA256: sum, By: f.By, At: now}
-	v, err := im.validate(ctx, kind, f.Path, now)
+	// An XLSX sheet is slow to parse: the validation pass copies its rows
+	// to a temporary CSV file, which the apply pass reads instead.
+	applyPath := f.Path
+	var spool *csv.Writer
+	if isXLSX(f.Path) {
+		tmp, err := os.CreateTemp("", "jkngate-import-*.csv")
+		if err != nil {
+			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, "import_spool", "no room for a temporary file: %v", err)
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		bw := bufio.NewWriterSize(tmp, 256<<10)
+		defer bw.Flush()
+		applyPath, spool = tmp.Name(), csv.NewWriter(bw)
+	}
+	v, err := im.validate(ctx, kind, f.Path, now, spool)
 	if err != nil {
 		return gate.ImportReport{}, err
+	}
+	if spool != nil {
+		if spool.Flush(); spool.Error() != nil {
+			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, "import_spool", "the temporary file could not be written: %v", spool.Error())
+		}
 	}
 	rec.Read = v.read
 	if len(v.problems) > 0 {
@@ -109,9 +131,9 @@ func (im *Importer) Import(ctx context.Context, kind gate.ImportKind, f gate.Imp
 		until = now.Add(im.RecheckFor)
 	}
 	if kind == gate.ImportEmployers {
-		rec, err = im.Store.ApplyEmployers(ctx, rec, applyRows(im, f.Path, now, rec.Read, (*fields).employer), until)
+		rec, err = im.Store.ApplyEmployers(ctx, rec, applyRows(im, applyPath, now, rec.Read, (*fields).employer), until)
 	} else {
-		rec, err = im.Store.ApplyParticipants(ctx, rec, applyRows(im, f.Path, now, rec.Read, (*fields).participant), until)
+		rec, err = im.Store.ApplyParticipants(ctx, rec, applyRows(im, applyPath, now, rec.Read, (*fields).participant), until)
 	}
 	if err != nil {
 		return gate.ImportReport{}, err
@@ -167,7 +189,8 @@ func (v *validation) add(ps ...gate.ImportProblem) {
 }
 
 // validate reads the whole file once and reports every problem (capped).
-func (im *Importer) validate(ctx context.Context, kind gate.ImportKind, path string, now time.Time) (validation, error) {
+// With spool set, it also writes every row read (header included) there.
+func (im *Importer) validate(ctx context.Context, kind gate.ImportKind, path string, now time.Time, spool *csv.Writer) (validation, error) {
 	var v validation
 	rows, err := openRows(path)
 	if err != nil {
@@ -190,6 +213,11 @@ func (im *Importer) validate(ctx context.Context, kind gate.ImportKind, path str
 		if err != nil {
 			v.add(gate.ImportProblem{Row: n, Problem: err.Error()})
 			return v, nil
+		}
+		if spool != nil && !blank(row) {
+			if err := spool.Write(row); err != nil {
+				return v, gate.Errorf(gate.KindUnavailable, "import_spool", "the temporary file could not be written: %v", err)
+			}
 		}
 		if !headerSeen {
 			var ps []gate.ImportProblem

@@ -50,6 +50,19 @@ func openRows(path string) (rowReader, error) {
 	return newCSVRows(f, br)
 }
 
+// isXLSX reports whether the file at path is a ZIP archive (an XLSX
+// workbook).
+func isXLSX(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	_, err = io.ReadFull(f, head)
+	return err == nil && bytes.Equal(head, zipMagic)
+}
+
 // csvRows reads CSV as spreadsheets export it: UTF-8 with or without a byte
 // order mark, fields separated by ',' or ';' (whichever the header row
 // uses more of).

@@ -11,103 +11,126 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
+// importTable describes one imported table for applyImport.
+type importTable struct {
+	table   string   // imported_employers or imported_participants
+	key     string   // nib or nik
+	columns []string // key first; import_id is added
+}
+
+var (
+	employerTable = importTable{"imported_employers", "nib", []string{"nib", "kode_badan_usaha", "nama", "npwp", "status",
+		"pekerja_terdaftar", "pekerja_aktif", "tunggakan_bulan", "tunggakan_nominal", "iuran_terakhir", "tgl_data"}}
+	participantTable = importTable{"imported_participants", "nik", []string{"nik", "status", "jenis_peserta",
+		"kode_badan_usaha", "tgl_data"}}
+)
+
 // ApplyEmployers stores an accepted employer file in one transaction (see
 // bpjsfile.Store). The writer is held for the whole file: decisions wait
 // for it meanwhile, as they wait for any other write.
 func (s *Store) ApplyEmployers(ctx context.Context, rec gate.ImportRecord, rows iter.Seq2[gate.Employer, error], until time.Time) (gate.ImportRecord, error) {
-	const upsert = `INSERT INTO imported_employers (nib, kode_badan_usaha, nama, npwp, status, pekerja_terdaftar,
-		pekerja_aktif, tunggakan_bulan, tunggakan_nominal, iuran_terakhir, tgl_data, import_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (nib) DO UPDATE SET kode_badan_usaha = excluded.kode_badan_usaha, nama = excluded.nama,
-			npwp = excluded.npwp, status = excluded.status, pekerja_terdaftar = excluded.pekerja_terdaftar,
-			pekerja_aktif = excluded.pekerja_aktif, tunggakan_bulan = excluded.tunggakan_bulan,
-			tunggakan_nominal = excluded.tunggakan_nominal, iuran_terakhir = excluded.iuran_terakhir,
-			tgl_data = excluded.tgl_data, import_id = excluded.import_id
-		WHERE excluded.tgl_data > imported_employers.tgl_data`
-	return s.applyImport(ctx, rec, until, upsert, `SELECT tgl_data FROM imported_employers WHERE nib = ?`,
-		func(yield func(key, date string, args []any, err error) bool) {
-			for e, err := range rows {
-				args := []any{e.NIB, e.Code, e.Name, e.NPWP, e.Status, e.RegisteredWorkers, e.ActiveWorkers,
-					e.ArrearsMonths, e.ArrearsAmount, e.LastPaidPeriod, e.DataDate, rec.ID}
-				if !yield(e.NIB, e.DataDate, args, err) {
-					return
-				}
+	return s.applyImport(ctx, rec, until, employerTable, func(yield func([]any, error) bool) {
+		for e, err := range rows {
+			if !yield([]any{e.NIB, e.Code, e.Name, e.NPWP, e.Status, e.RegisteredWorkers, e.ActiveWorkers,
+				e.ArrearsMonths, e.ArrearsAmount, e.LastPaidPeriod, e.DataDate}, err) {
+				return
 			}
-		})
+		}
+	})
 }
 
 // ApplyParticipants stores an accepted participant file in one transaction
 // (see bpjsfile.Store).
 func (s *Store) ApplyParticipants(ctx context.Context, rec gate.ImportRecord, rows iter.Seq2[gate.ImportedParticipant, error], until time.Time) (gate.ImportRecord, error) {
-	const upsert = `INSERT INTO imported_participants (nik, status, jenis_peserta, kode_badan_usaha, tgl_data, import_id)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (nik) DO UPDATE SET status = excluded.status, jenis_peserta = excluded.jenis_peserta,
-			kode_badan_usaha = excluded.kode_badan_usaha, tgl_data = excluded.tgl_data, import_id = excluded.import_id
-		WHERE excluded.tgl_data > imported_participants.tgl_data`
-	return s.applyImport(ctx, rec, until, upsert, `SELECT tgl_data FROM imported_participants WHERE nik = ?`,
-		func(yield func(key, date string, args []any, err error) bool) {
-			args := make([]any, 6)
-			for p, err := range rows {
-				pt := p.Participant
-				args[0], args[1], args[2], args[3], args[4], args[5] = pt.NIK, pt.Status, pt.Segment, pt.EmployerCode, p.DataDate, rec.ID
-				if !yield(pt.NIK, p.DataDate, args, err) {
-					return
-				}
+	return s.applyImport(ctx, rec, until, participantTable, func(yield func([]any, error) bool) {
+		for p, err := range rows {
+			pt := p.Participant
+			if !yield([]any{pt.NIK, pt.Status, pt.Segment, pt.EmployerCode, p.DataDate}, err) {
+				return
 			}
-		})
+		}
+	})
 }
 
-// applyImport upserts each row (newer tgl_data only), classifies the rows
-// not applied as unchanged or older, records the import and schedules the
-// rechecks, all in one transaction.
-func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until time.Time, upsert, stored string,
-	rows func(yield func(key, date string, args []any, err error) bool)) (gate.ImportRecord, error) {
+// stagingBatch is how many rows one INSERT into the staging table carries:
+// a statement per row would cost more in database/sql than in SQLite.
+const stagingBatch = 256
+
+// applyImport stages the rows in a temporary table (many rows per
+// statement), counts those unchanged or older than stored, merges the rest
+// with one INSERT ... ON CONFLICT that replaces only older rows, records
+// the import and schedules the rechecks: all in one transaction.
+func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until time.Time, t importTable,
+	rows iter.Seq2[[]any, error]) (gate.ImportRecord, error) {
 	const what = "apply an import"
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return rec, translate(what, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	ins, err := tx.PrepareContext(ctx, upsert)
+	cols := strings.Join(t.columns, ", ")
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.import_staging`); err != nil {
+		return rec, translate(what, err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE import_staging (`+cols+`)`); err != nil {
+		return rec, translate(what, err)
+	}
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.columns)), ", ") + ")"
+	insert := func(n int) string {
+		return `INSERT INTO temp.import_staging (` + cols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+	}
+	full, err := tx.PrepareContext(ctx, insert(stagingBatch))
 	if err != nil {
 		return rec, translate(what, err)
 	}
-	defer ins.Close()
-	sel, err := tx.PrepareContext(ctx, stored)
-	if err != nil {
-		return rec, translate(what, err)
-	}
-	defer sel.Close()
-	rec.Applied, rec.Unchanged, rec.Older = 0, 0, 0
-	var rowErr error
-	rows(func(key, date string, args []any, err error) bool {
-		if err != nil {
-			rowErr = err
-			return false
+	defer full.Close()
+	args := make([]any, 0, stagingBatch*len(t.columns))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
-		res, err := ins.ExecContext(ctx, args...)
-		if err != nil {
-			rowErr = translate(what, err)
-			return false
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			rec.Applied++
-			return true
-		}
-		var was string
-		if err := sel.QueryRowContext(ctx, key).Scan(&was); err != nil {
-			rowErr = translate(what, err)
-			return false
-		}
-		if was == date {
-			rec.Unchanged++
+		var err error
+		if len(args) == cap(args) {
+			_, err = full.ExecContext(ctx, args...)
 		} else {
-			rec.Older++
+			_, err = tx.ExecContext(ctx, insert(len(args)/len(t.columns)), args...)
 		}
-		return true
-	})
-	if rowErr != nil {
-		return rec, rowErr
+		args = args[:0]
+		return err
+	}
+	for vals, err := range rows {
+		if err != nil {
+			return rec, err
+		}
+		args = append(args, vals...)
+		if len(args) == cap(args) {
+			if err := flush(); err != nil {
+				return rec, translate(what, err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return rec, translate(what, err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(i.tgl_data = s.tgl_data), 0), coalesce(sum(i.tgl_data > s.tgl_data), 0)
+		FROM temp.import_staging s JOIN `+t.table+` i ON i.`+t.key+` = s.`+t.key).Scan(&rec.Unchanged, &rec.Older); err != nil {
+		return rec, translate(what, err)
+	}
+	rec.Applied = rec.Read - rec.Unchanged - rec.Older
+	var set string
+	for _, c := range t.columns[1:] {
+		set += c + " = excluded." + c + ", "
+	}
+	// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the
+	// INSERT, not to a join.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+cols+`, import_id)
+		SELECT `+cols+`, ? FROM temp.import_staging WHERE true
+		ON CONFLICT (`+t.key+`) DO UPDATE SET `+set+`import_id = excluded.import_id
+		WHERE excluded.tgl_data > `+t.table+`.tgl_data`, rec.ID); err != nil {
+		return rec, translate(what, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.import_staging`); err != nil {
+		return rec, translate(what, err)
 	}
 	if rec.Rechecks, err = s.scheduleImportRechecks(ctx, tx, rec, until); err != nil {
 		return rec, err
