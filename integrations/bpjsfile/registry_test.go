@@ -14,9 +14,13 @@ type fakeLive struct {
 	employer    gate.EmployerLookup
 	participant gate.ParticipantLookup
 	err         error
+	employerErr error // overrides err for employers when set
 }
 
 func (f fakeLive) Employer(context.Context, string) (gate.EmployerLookup, error) {
+	if f.employerErr != nil {
+		return f.employer, f.employerErr
+	}
 	return f.employer, f.err
 }
 
