@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,4 +161,24 @@ func (p *peopleEnv) oversizedUpload(t *testing.T, a actor) *httptest.ResponseRec
 	rec := httptest.NewRecorder()
 	p.e.ServeHTTP(rec, req)
 	return rec
+}
+
+// TestImportsFailClosed: when the access trail refuses the entry, an
+// upload applies nothing and the history serves nothing.
+func TestImportsFailClosed(t *testing.T) {
+	tried := &atomic.Int32{}
+	p := newPeopleEnvWith(t, func(s gate.PeopleStore) gate.PeopleStore { return failingAudit{s, tried} })
+	rec := p.upload(t, admin, "participants", "p.csv", participantsCSV(validNIK+";0;13;;2026-11-20"))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("upload: status %d, body %s; want 503", rec.Code, rec.Body)
+	}
+	if _, found, err := p.store.(bpjsfile.Lookups).ImportedParticipant(t.Context(), validNIK); found || err != nil {
+		t.Errorf("the upload was applied without its audit entry (found %v, %v)", found, err)
+	}
+	if rec := p.as(t, admin, "GET", "/v1/imports", nil); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("listing: status %d; want 503", rec.Code)
+	}
+	if tried.Load() != 2 {
+		t.Errorf("%d audit writes tried, want 2", tried.Load())
+	}
 }
