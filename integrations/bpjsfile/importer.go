@@ -27,7 +27,8 @@ type Store interface {
 	// rows whose tgl_data is newer than the stored row's for its NIB (or
 	// that is new), and schedules the recheck (due now, given up at until;
 	// zero: never) of each current REGISTRY_UNAVAILABLE or
-	// INSUFFICIENT_EVIDENCE decision of a NIB it updated. It returns rec
+	// INSUFFICIENT_EVIDENCE decision of a NIB it updated (unless a person
+	// closed its review). It returns rec
 	// with Applied, Unchanged, Older and Rechecks counted. An error from
 	// rows, or from the store, rolls everything back (KindUnavailable for
 	// the store's).

@@ -132,6 +132,7 @@ func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until ti
 		tag, err := tx.Exec(ctx, `INSERT INTO rechecks (decision_id, attempts, next_attempt, until)
 			SELECT d.id, 0, $2, $3 FROM `+t.heads+`
 			  AND d.superseded_by IS NULL
+			  AND (d.review IS NULL OR d.review->>'state' IS DISTINCT FROM 'closed')
 			  AND (d.reasons @> '[{"code":"REGISTRY_UNAVAILABLE"}]' OR d.reasons @> '[{"code":"INSUFFICIENT_EVIDENCE"}]')
 			ON CONFLICT (decision_id) DO UPDATE SET next_attempt = excluded.next_attempt`,
 			rec.ID, dbTime(rec.At), optionalTime(until))

@@ -149,12 +149,14 @@ func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until ti
 
 // scheduleImportRechecks makes the current REGISTRY_UNAVAILABLE and
 // INSUFFICIENT_EVIDENCE decisions whose NIB (employers) or a listed NIK
-// (participants) this import updated due for a recheck now.
+// (participants) this import updated due for a recheck now. A decision
+// whose review a person closed is left as they decided it.
 func (s *Store) scheduleImportRechecks(ctx context.Context, tx *sql.Tx, rec gate.ImportRecord, until time.Time) (int, error) {
 	const what = "schedule rechecks after an import"
 	rows, err := tx.QueryContext(ctx, `SELECT id, nib, application FROM decisions
 		WHERE superseded_by IS NULL
-		  AND (reasons LIKE '%"code":"REGISTRY_UNAVAILABLE"%' OR reasons LIKE '%"code":"INSUFFICIENT_EVIDENCE"%')`)
+		  AND (reasons LIKE '%"code":"REGISTRY_UNAVAILABLE"%' OR reasons LIKE '%"code":"INSUFFICIENT_EVIDENCE"%')
+		  AND (review IS NULL OR review NOT LIKE '%"state":"closed"%')`)
 	if err != nil {
 		return 0, translate(what, err)
 	}

@@ -170,19 +170,22 @@ func testImportHistory(t *testing.T, s ImportStore) {
 	}
 }
 
-// recordWithReason records a current decision for nib listing niks, whose
-// only reason is code.
-func recordWithReason(t *testing.T, s ImportStore, app, nib string, code gate.ReasonCode, niks ...string) gate.Decision {
+// recordWithReason records a current decision for nib listing nik (none
+// when ""), whose only reason is code, edited by edit.
+func recordWithReason(t *testing.T, s ImportStore, app, nib string, code gate.ReasonCode, nik string, edit ...func(*gate.Decision)) gate.Decision {
 	t.Helper()
 	d := NewDecision("client-a", "msg_"+app, app)
 	d.NIB, d.Application.NIB = nib, nib
 	d.Reasons = []gate.Reason{{Code: code, Outcome: gate.OutcomeReview, Message: "m", MessageEN: "m"}}
 	d.Outcome = gate.OutcomeReview
 	d.Application.Workers = nil
-	for _, n := range niks {
-		d.Application.Workers = append(d.Application.Workers, gate.Worker{NIK: n})
+	if nik != "" {
+		d.Application.Workers = []gate.Worker{{NIK: nik}}
 	}
 	d.RecheckAt = time.Time{}
+	for _, e := range edit {
+		e(&d)
+	}
 	stored, _, err := s.RecordDecision(t.Context(), d)
 	if err != nil {
 		t.Fatalf("RecordDecision: %v", err)
@@ -205,17 +208,22 @@ func claimedIDs(t *testing.T, s ImportStore, at time.Time) map[string]bool {
 
 func testImportRechecksParticipants(t *testing.T, s ImportStore) {
 	const nik, other = "1275014101900001", "1275014101900002"
-	insufficient := recordWithReason(t, s, "OSS-1", "9120001234567", gate.ReasonInsufficientEvidence, other, nik)
+	insufficient := recordWithReason(t, s, "OSS-1", "9120001234567", gate.ReasonInsufficientEvidence, other, func(d *gate.Decision) {
+		d.Application.Workers = append(d.Application.Workers, gate.Worker{NIK: nik}) // the second listed
+	})
 	unavailable := recordWithReason(t, s, "OSS-2", "9120001234568", gate.ReasonRegistryUnavailable, nik)
 	compliant := recordWithReason(t, s, "OSS-3", "9120001234569", gate.ReasonCompliant, nik)
 	unrelated := recordWithReason(t, s, "OSS-4", "9120001234560", gate.ReasonInsufficientEvidence, "1275014101900003")
+	reviewed := recordWithReason(t, s, "OSS-5", "9120001234561", gate.ReasonInsufficientEvidence, nik, func(d *gate.Decision) {
+		d.Review = &gate.Review{State: gate.ReviewClosed, Action: "uphold", Note: "Confirmed with the branch office.", By: "reviewer-1", At: importAt}
+	})
 
 	rec := applyParticipants(t, s, importAt, participantRow(nik, "2026-11-20", ""))
 	if rec.Rechecks != 2 {
 		t.Errorf("Rechecks = %d, want 2", rec.Rechecks)
 	}
 	ids := claimedIDs(t, s, importAt)
-	if !ids[insufficient.ID] || !ids[unavailable.ID] || ids[compliant.ID] || ids[unrelated.ID] || len(ids) != 2 {
+	if !ids[insufficient.ID] || !ids[unavailable.ID] || ids[compliant.ID] || ids[unrelated.ID] || ids[reviewed.ID] || len(ids) != 2 {
 		t.Errorf("rechecks claimed = %v; want %s and %s", ids, insufficient.ID, unavailable.ID)
 	}
 	// The same file again is not newer data: nothing more is scheduled.
@@ -225,8 +233,8 @@ func testImportRechecksParticipants(t *testing.T, s ImportStore) {
 }
 
 func testImportRechecksEmployers(t *testing.T, s ImportStore) {
-	insufficient := recordWithReason(t, s, "OSS-1", "9120001234567", gate.ReasonInsufficientEvidence)
-	other := recordWithReason(t, s, "OSS-2", "9120001234568", gate.ReasonInsufficientEvidence)
+	insufficient := recordWithReason(t, s, "OSS-1", "9120001234567", gate.ReasonInsufficientEvidence, "")
+	other := recordWithReason(t, s, "OSS-2", "9120001234568", gate.ReasonInsufficientEvidence, "")
 	rec := applyEmployers(t, s, importAt, employerRow("9120001234567", "2026-11-20", 50))
 	if rec.Rechecks != 1 {
 		t.Errorf("Rechecks = %d, want 1", rec.Rechecks)
