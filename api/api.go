@@ -174,6 +174,8 @@ func New(d Deps) *echo.Echo {
 		s.people(e.GET, "/v1/audit", s.listAudit, admin)
 		s.people(e.GET, "/v1/callbacks", s.listCallbacks, admin)
 		s.people(e.POST, "/v1/callbacks/:id/retry", s.retryCallback, admin)
+		s.people(e.POST, "/v1/imports", s.uploadImport, admin)
+		s.people(e.GET, "/v1/imports", s.listImports, admin)
 		if d.Console != nil {
 			s.mountConsole(e, d.Console)
 		}

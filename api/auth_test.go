@@ -46,6 +46,8 @@ var peopleRoutes = []peopleRoute{
 	{"GET", "/v1/audit", "/v1/audit", nil, admins},
 	{"GET", "/v1/callbacks", "/v1/callbacks", nil, admins},
 	{"POST", "/v1/callbacks/:id/retry", "/v1/callbacks/cb_01JD3Z0000000000000000000/retry", nil, admins},
+	{"GET", "/v1/imports", "/v1/imports", nil, admins},
+	{"POST", "/v1/imports", "/v1/imports", nil, admins},
 }
 
 func whatIf(region string) map[string]any {

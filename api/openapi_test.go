@@ -355,6 +355,7 @@ func TestOpenAPIResponses(t *testing.T) {
 			audit    = "/v1/audit"
 			cbs      = "/v1/callbacks"
 			retry    = "/v1/callbacks/{id}/retry"
+			imports  = "/v1/imports"
 		)
 
 		// Companies: employer found, not registered, no source, BPJS
@@ -430,6 +431,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 200)
 		call(admin, "POST", "/v1/callbacks/"+pendingCallback+"/retry", retry, nil, 409)
 		call(admin, "POST", "/v1/callbacks/cb_01JD3Z8X4Q2W6E8R0T2Y4V6K8M/retry", retry, nil, 404)
+		expect(t, "POST", imports, p.upload(t, admin, "participants", "p.csv", participantsCSV(validNIK+";0;13;;2026-11-20")), 200)
+		expect(t, "POST", imports, p.upload(t, admin, "participants", "p.csv", participantsCSV("12;0;13;;2026-11-20")), 422)
+		expect(t, "POST", imports, p.upload(t, admin, "workers", "p.csv", "x"), 422)
+		expect(t, "POST", imports, p.oversizedUpload(t, admin), 413)
+		call(admin, "GET", "/v1/imports", imports, nil, 200)
+		call(admin, "GET", "/v1/imports?limit=0", imports, nil, 422)
 
 		// Every people's operation: 401 without a token (with a bearer
 		// challenge), and 403 exactly for the roles the document does not
@@ -474,6 +481,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		call(admin, "GET", "/v1/audit", audit, nil, 503)
 		call(admin, "GET", "/v1/callbacks", cbs, nil, 503)
 		call(admin, "POST", "/v1/callbacks/"+failedCallback+"/retry", retry, nil, 503)
+		expect(t, "POST", imports, p.upload(t, admin, "participants", "p.csv", participantsCSV(validNIK+";0;13;;2026-11-20")), 503)
+		call(admin, "GET", "/v1/imports", imports, nil, 503)
 	})
 
 	// Every status the document lists was seen above: the document

@@ -137,7 +137,7 @@ func newPeopleEnvOn(t testing.TB, store gate.PeopleStore, wrap func(gate.PeopleS
 		// Two webhook clients, for the tests of applications per client.
 		Clients: map[string][]standardwebhooks.Secret{webhookClient: {mustSecret(t, secret1)},
 			otherClient: {mustSecret(t, secret2)}},
-		People: &gate.People{Gate: svc, Store: peopleStore, Invalidator: dropped, Logger: logger},
+		People: &gate.People{Gate: svc, Store: peopleStore, Invalidator: dropped, Logger: logger, Importer: importerFor(store)},
 		Auth:   auth,
 		Logger: logger,
 		Now:    func() time.Time { return now },

@@ -185,6 +185,8 @@ func rank(s Source) int {
 		return 2
 	case SourceStale:
 		return 3
+	case SourceImport:
+		return 4 // a file handed over by a branch office: the least fresh
 	default:
 		return 0
 	}

@@ -21,6 +21,7 @@ type People struct {
 	Gate        *Service // evaluation: registry, policy, clock
 	Store       PeopleStore
 	Invalidator Invalidator // optional
+	Importer    Importer    // optional: BPJS data files
 	Logger      *slog.Logger
 	// WhatIfLimits bound each person's what-ifs; DefaultWhatIfLimits when
 	// zero. Read once, at the first what-if.

@@ -14,6 +14,10 @@ const (
 	SourceCache Source = "cache" // cached and still fresh
 	SourceStale Source = "stale" // cached, past its fresh time, within the policy's max_data_age
 	SourceNone  Source = "none"  // no data
+	// SourceImport is data from a BPJS data file imported under a
+	// data-sharing agreement, within the policy's max_data_age of its
+	// tgl_data; the evidence's as-of is that tgl_data.
+	SourceImport Source = "import"
 )
 
 // Employer status codes in BPJS's employer data (status.kode).

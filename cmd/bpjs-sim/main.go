@@ -19,6 +19,10 @@
 //	BPJS_SIM_LOG_LEVEL           -log-level           debug, info, warn, error (info)
 //
 // Faults can be changed while it runs through /_sim/faults.
+//
+// `bpjs-sim export employers|participants --format csv|xlsx [--out FILE]`
+// writes the seeded data as the data files a BPJS branch office hands a
+// region, for `jkngate import` (see export.go).
 package main
 
 import (
@@ -58,6 +62,9 @@ func main() {
 // logs to stdout. It returns an error for bad configuration or when the
 // server cannot listen.
 func run(ctx context.Context, args []string, env func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "export" {
+		return export(args[1:], env, stdout, os.Stderr)
+	}
 	cfg, err := loadConfig(args, env, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -1,6 +1,6 @@
 // Command jkngate is the BPJS Kesehatan compliance gate for business
 // licensing. Subcommands: serve (the default), demo, migrate, retention run,
-// send, version; "jkngate COMMAND --help" describes each.
+// import, send, version; "jkngate COMMAND --help" describes each.
 package main
 
 import (
@@ -46,6 +46,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", migrate},
 	{"retention", "\"retention run\" erases worker-level personal data older than\n            JKNGATE_RETENTION now", retention},
 	{"policy", "\"policy check FILE\" validates a policy file and prints the effective\n            policy per region; \"policy test DIR\" runs YAML policy test cases", policy},
+	{"import", "\"import employers|participants FILE\" imports a BPJS data file (CSV or\n            XLSX) as a registry source; \"import list\" prints the history", importCmd},
 	{"send", "sign a webhook event (file, standard input or flags), post it and\n            print the decision", send},
 	{"version", "print the version, VCS revision and Go version", versionCmd},
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/bpjsfile"
 	"github.com/jkngate/jkngate/integrations/postgres"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
@@ -81,6 +82,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 type appStore interface {
 	storemetrics.Store
 	gate.RetentionStore
+	bpjsfile.Store // imported BPJS data files
 	Migrate(ctx context.Context) error
 	Close() error
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
+	"github.com/jkngate/jkngate/integrations/bpjsfile"
 	"github.com/jkngate/jkngate/integrations/cache"
 	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/jwks"
@@ -122,7 +123,10 @@ func build(ctx context.Context, cfg config.Config, policy gate.Policy, logger *s
 		c.gate.Registry = tracing.NewRegistry(c.registry, c.tracer, c.registry.BreakerStates)
 		c.gate.Store = tracing.NewStore(c.stores, c.tracer)
 	}
+	// Imported BPJS data files stand behind the live lookups.
+	c.gate.Registry = &bpjsfile.Registry{Live: c.gate.Registry, Imports: c.store, MaxDataAge: policy.MaxDataAge, Logger: logger}
 	c.people = &gate.People{Gate: c.gate, Store: c.stores, Invalidator: c.registry, Logger: logger,
+		Importer: &bpjsfile.Importer{Store: c.store, RecheckFor: policy.RecheckFor},
 		WhatIfLimits: gate.WhatIfLimits{PerMinute: cfg.WhatIfPerMinute, Burst: cfg.WhatIfBurst,
 			NIKsPerMinute: cfg.WhatIfNIKsPerMinute}}
 	return c, nil

@@ -1,0 +1,11 @@
+package postgres
+
+import (
+	"testing"
+
+	"github.com/jkngate/jkngate/integrations/storetest"
+)
+
+func TestImportConformance(t *testing.T) {
+	storetest.RunImports(t, func(t *testing.T) storetest.ImportStore { return openFresh(t) })
+}

@@ -1,0 +1,14 @@
+package sqlite
+
+import (
+	"testing"
+
+	"github.com/jkngate/jkngate/integrations/storetest"
+)
+
+func TestImportConformance(t *testing.T) {
+	storetest.RunImports(t, func(t *testing.T) storetest.ImportStore {
+		s, _ := openTemp(t)
+		return s
+	})
+}
