@@ -44,6 +44,7 @@ const busyTimeoutMillis = "5000"
 type Store struct {
 	writer  *sql.DB // at most one connection: writes are serialized here
 	readers *sql.DB // read-only connections
+	group   *groupWriter
 }
 
 // Open opens (creating if needed) the SQLite database at path and returns a
@@ -117,12 +118,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		readers.Close()
 		return nil, unavailable("open the sqlite database", err)
 	}
-	return &Store{writer: writer, readers: readers}, nil
+	return &Store{writer: writer, readers: readers, group: newGroupWriter(writer)}, nil
 }
 
 // Close closes the database. Calls on a closed store return KindUnavailable
 // errors. Close returns a KindUnavailable error if a pool failed to close.
 func (s *Store) Close() error {
+	s.group.close()
 	err := errors.Join(s.writer.Close(), s.readers.Close())
 	if err != nil {
 		return unavailable("close the sqlite database", err)
