@@ -79,9 +79,39 @@ func (s *Store) Decision(ctx context.Context, id string) (gate.Decision, error) 
 // KindNotFound when that delivery was not answered, KindUnavailable when the
 // database could not be read, KindInternal when the stored row cannot be
 // decoded.
+//
+// It is the webhook's replay check, run before every evaluation: the
+// statement is prepared once per reader connection, not parsed per call.
 func (s *Store) DecisionForWebhook(ctx context.Context, clientID, webhookID string) (gate.Decision, error) {
-	return decisionForWebhook(ctx, s.readers, clientID, webhookID)
+	stmt, err := s.replayStmt(ctx)
+	if err != nil {
+		return gate.Decision{}, translate("read the decision for a webhook", err)
+	}
+	var r decisionRow
+	if err := r.scan(stmt.QueryRowContext(ctx, clientID, webhookID)); err != nil {
+		return gate.Decision{}, translate("read the decision for a webhook", err)
+	}
+	return decodeRow(r)
 }
+
+// replayStmt returns decisionForWebhookSQL prepared on the readers, doing
+// so on first use (after Migrate); a failed preparation is tried again.
+func (s *Store) replayStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.replayMu.Lock()
+	defer s.replayMu.Unlock()
+	if s.replay == nil {
+		stmt, err := s.readers.PrepareContext(ctx, decisionForWebhookSQL)
+		if err != nil {
+			return nil, err
+		}
+		s.replay = stmt
+	}
+	return s.replay, nil
+}
+
+const decisionForWebhookSQL = `SELECT ` + decisionColumns + `
+	FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
+	WHERE w.client_id = ? AND w.webhook_id = ?`
 
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -89,9 +119,7 @@ type queryRower interface {
 
 func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID string) (gate.Decision, error) {
 	var r decisionRow
-	err := r.scan(db.QueryRowContext(ctx, `SELECT `+decisionColumns+`
-		FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
-		WHERE w.client_id = ? AND w.webhook_id = ?`, clientID, webhookID))
+	err := r.scan(db.QueryRowContext(ctx, decisionForWebhookSQL, clientID, webhookID))
 	if err != nil {
 		return gate.Decision{}, translate("read the decision for a webhook", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jkngate/jkngate/gate"
 
@@ -45,6 +46,9 @@ type Store struct {
 	writer  *sql.DB // at most one connection: writes are serialized here
 	readers *sql.DB // read-only connections
 	group   *groupWriter
+
+	replayMu sync.Mutex
+	replay   *sql.Stmt // DecisionForWebhook's, prepared on first use
 }
 
 // Open opens (creating if needed) the SQLite database at path and returns a
@@ -125,6 +129,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // errors. Close returns a KindUnavailable error if a pool failed to close.
 func (s *Store) Close() error {
 	s.group.close()
+	s.replayMu.Lock()
+	if s.replay != nil {
+		s.replay.Close() //nolint:errcheck // closing with the database
+		s.replay = nil
+	}
+	s.replayMu.Unlock()
 	err := errors.Join(s.writer.Close(), s.readers.Close())
 	if err != nil {
 		return unavailable("close the sqlite database", err)
