@@ -29,6 +29,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 		"send": {"-url", "-client", "-secret", "-id", "-json", "-data", "-nib", "-region", "-declared",
 			"-worker", "-application-id", "-permit-type", "FILE|-"},
 		"policy":  {"check FILE", "test DIR"},
+		"bench":   {"-url", "-client", "-secret", "-concurrency", "-rate", "-requests", "-json", "-seed"},
 		"version": {"-h, --help"},
 	}
 	if len(wantFlags) != len(commands) {

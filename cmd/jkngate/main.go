@@ -47,6 +47,7 @@ var commands = []command{
 	{"retention", "\"retention run\" erases worker-level personal data older than\n            JKNGATE_RETENTION now", retention},
 	{"policy", "\"policy check FILE\" validates a policy file and prints the effective\n            policy per region; \"policy test DIR\" runs YAML policy test cases", policy},
 	{"send", "sign a webhook event (file, standard input or flags), post it and\n            print the decision", send},
+	{"bench", "drive a jkngate with unique signed webhooks (closed loop or at a\n            fixed rate) and print decisions/s and latency percentiles", bench},
 	{"version", "print the version, VCS revision and Go version", versionCmd},
 }
 
