@@ -117,3 +117,16 @@ func TestRecordAfterCloseUnavailable(t *testing.T) {
 		t.Errorf("after Close: %v, want KindUnavailable", err)
 	}
 }
+
+// TestWriterKeepsStatementJournalsInMemory: the savepoint of each decision
+// in a batch must not write a temporary file per decision.
+func TestWriterKeepsStatementJournalsInMemory(t *testing.T) {
+	s, _ := openTemp(t)
+	var mode int
+	if err := s.writer.QueryRowContext(t.Context(), `PRAGMA temp_store`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != 2 {
+		t.Errorf("writer temp_store = %d, want 2 (MEMORY)", mode)
+	}
+}

@@ -73,6 +73,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	//     every commit is fsynced. The cost is one fsync per decision
 	//     (see BenchmarkRecordDecision).
 	//   - foreign_keys=1: SQLite leaves them off unless asked, per connection.
+	//   - temp_store=MEMORY: group commit runs each decision in a savepoint,
+	//     whose statement journal would otherwise be a temporary file
+	//     written (pwrite) for every page the decision touches; it is only
+	//     needed to roll the savepoint back, never after a crash.
 	//   - _txlock=immediate: BEGIN IMMEDIATE takes the write lock when the
 	//     transaction starts, so reading the application's current decision
 	//     and inserting the new one are atomic, also against another process;
@@ -85,6 +89,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			"journal_mode(WAL)",
 			"synchronous(FULL)",
 			"foreign_keys(1)",
+			"temp_store(MEMORY)",
 		},
 	}
 	writer, err := sql.Open("sqlite", path+"?"+writerQuery.Encode())
