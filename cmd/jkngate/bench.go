@@ -130,7 +130,7 @@ func printBench(w io.Writer, r benchResult) {
 // benchBodies builds n webhook bodies, one per request, cycling through the
 // simulator's employers (every scenario), each with its own application id.
 func benchBodies(seed int64, runID string, n int) [][]byte {
-	data := bpjssim.Generate(seed)
+	data := simData(seed)
 	bodies := make([][]byte, n)
 	for i := range bodies {
 		e := data.Employers[i%len(data.Employers)]
@@ -144,6 +144,23 @@ func benchBodies(seed int64, runID string, n int) [][]byte {
 			"bpjs_employer_code": e.ApplicationCode}})
 	}
 	return bodies
+}
+
+var (
+	simDataMu    sync.Mutex
+	simDataCache = map[int64]bpjssim.Data{}
+)
+
+// simData is bpjssim.Generate(seed), generated once per seed.
+func simData(seed int64) bpjssim.Data {
+	simDataMu.Lock()
+	defer simDataMu.Unlock()
+	d, ok := simDataCache[seed]
+	if !ok {
+		d = bpjssim.Generate(seed)
+		simDataCache[seed] = d
+	}
+	return d
 }
 
 // runBench sends c.requests webhooks and measures them.
