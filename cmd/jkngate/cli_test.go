@@ -30,6 +30,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 			"-worker", "-application-id", "-permit-type", "FILE|-"},
 		"policy":  {"check FILE", "test DIR"},
 		"import":  {"employers|participants FILE | list", "-by", "-limit", "-quiet"},
+		"bench":   {"-url", "-client", "-secret", "-concurrency", "-rate", "-requests", "-json", "-seed"},
 		"version": {"-h, --help"},
 	}
 	if len(wantFlags) != len(commands) {

@@ -48,6 +48,7 @@ var commands = []command{
 	{"policy", "\"policy check FILE\" validates a policy file and prints the effective\n            policy per region; \"policy test DIR\" runs YAML policy test cases", policy},
 	{"import", "\"import employers|participants FILE\" imports a BPJS data file (CSV or\n            XLSX) as a registry source; \"import list\" prints the history", importCmd},
 	{"send", "sign a webhook event (file, standard input or flags), post it and\n            print the decision", send},
+	{"bench", "drive a jkngate with unique signed webhooks (closed loop or at a\n            fixed rate) and print decisions/s and latency percentiles", bench},
 	{"version", "print the version, VCS revision and Go version", versionCmd},
 }
 

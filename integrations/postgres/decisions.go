@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,15 +33,17 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // RecordDecision durably records d as the answer to the webhook delivery
 // (d.ClientID, d.WebhookID), as gate.Store specifies.
 //
+// It is one statement, one round trip: the record_decision function
+// (migration 0012_record_decision) runs in the statement's own transaction.
 // Idempotency rests on webhook_receipts' primary key: the receipt is
 // inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction
 // (on any replica) holds the same key uncommitted, PostgreSQL makes the
 // insert wait for it; when the key exists, nothing is inserted, and the
-// decision recorded then is read and returned with created false.
-// Supersession is decided in the same transaction under the application's
-// advisory lock (see lockApplication), reading the head with SELECT ... FOR
-// NO KEY UPDATE, so concurrent re-submissions form a single chain; the
-// decisions_head index (one unsuperseded decision per client and
+// decision recorded then is returned with created false. Supersession is
+// decided under the application's advisory lock (see lockApplication, whose
+// key the function takes too), reading the head with SELECT ... FOR NO KEY
+// UPDATE in a fresh snapshot, so concurrent re-submissions form a single
+// chain; the decisions_head index (one unsuperseded decision per client and
 // application) would reject a second head even if that were not so. An
 // application id is the client's: the same id from another client starts a
 // chain of its own.
@@ -64,57 +65,46 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, "invalid_decision",
 			"a decision to record needs an id, a client id and a webhook id")
 	}
-	var stored gate.Decision
-	var created bool
-	err := s.inTx(ctx, "record the decision", func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO webhook_receipts (client_id, webhook_id, decision_id, received_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (client_id, webhook_id) DO NOTHING`,
-			d.ClientID, d.WebhookID, d.ID, time.Now())
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			// This statement's snapshot is taken after the conflicting
-			// transaction committed, so it sees the receipt's decision.
-			stored, err = decisionForWebhook(ctx, tx, d.ClientID, d.WebhookID)
-			created = false
-			return err
-		}
-
-		if err := lockApplication(ctx, tx, d.ClientID, d.ApplicationID); err != nil {
-			return err
-		}
-		var head string
-		err = tx.QueryRow(ctx, `SELECT id FROM decisions
-			WHERE client_id = $1 AND application_id = $2 AND superseded_by IS NULL FOR NO KEY UPDATE`,
-			d.ClientID, d.ApplicationID).Scan(&head)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			d.Supersedes = ""
-		case err != nil:
-			return err
-		default:
-			d.Supersedes = head
-			// Before the insert: the head index allows one unsuperseded
-			// decision per client and application at a time (superseded_by's foreign
-			// key is deferred to the commit for this).
-			if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, head); err != nil {
-				return err
-			}
-		}
-		row, err := insertDecision(ctx, tx, d)
-		if err != nil {
-			return err
-		}
-		// Decoding what encodeDecision just made cannot fail short of a bug.
-		stored, err = decodeRow(row)
-		created = true
-		return err
+	row, err := encodeDecision(d)
+	if err != nil {
+		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
+			"could not encode decision %s: %w", d.ID, err)
+	}
+	var recheckAt, recheckUntil *time.Time
+	if !d.RecheckAt.IsZero() {
+		recheckAt, recheckUntil = optionalTime(d.RecheckAt), optionalTime(d.RecheckUntil)
+	}
+	receivedAt := time.Now()
+	var got recordedRow
+	err = s.retry(ctx, "record the decision", func() error {
+		got = recordedRow{}
+		return got.scan(s.pool.QueryRow(ctx, recordDecisionSQL,
+			row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType,
+			row.Outcome, row.Reasons, row.Evidence, row.PolicyVersion,
+			row.DecidedAt, row.ValidUntil, row.Review,
+			row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers,
+			row.Application, receivedAt, recheckAt, recheckUntil))
 	})
+	if undefinedFunction(err) {
+		return s.recordDecisionTx(ctx, d)
+	}
 	if err != nil {
 		return gate.Decision{}, false, err
 	}
-	return stored, created, nil
+	if !got.Created {
+		stored, err := got.stored()
+		if err != nil {
+			return gate.Decision{}, false, err
+		}
+		return stored, false, nil
+	}
+	row.Supersedes = got.Supersedes
+	// Decoding what encodeDecision just made cannot fail short of a bug.
+	stored, err := decodeRow(row)
+	if err != nil {
+		return gate.Decision{}, false, err
+	}
+	return stored, true, nil
 }
 
 // Decision returns the decision with the given id. Errors are *gate.Error:

@@ -26,9 +26,16 @@ func BenchmarkRecordDecision(b *testing.B) {
 			}
 		}
 	})
-	b.Run("parallel", func(b *testing.B) {
+	b.Run("parallel", func(b *testing.B) { benchParallel(b, 1) })
+	// 8×GOMAXPROCS goroutines: concurrent decisions share group commits.
+	b.Run("parallel8x", func(b *testing.B) { benchParallel(b, 8) })
+}
+
+func benchParallel(b *testing.B, p int) {
+	{
 		s, _ := openTemp(b)
 		var n atomic.Int64
+		b.SetParallelism(p)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				i := n.Add(1)
@@ -39,5 +46,5 @@ func BenchmarkRecordDecision(b *testing.B) {
 				}
 			}
 		})
-	})
+	}
 }

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"time"
 
 	"github.com/jkngate/jkngate/gate"
 )
@@ -12,11 +10,15 @@ import (
 // RecordDecision durably records d as the answer to the webhook delivery
 // (d.ClientID, d.WebhookID), as gate.Store specifies.
 //
+// Concurrent calls share a transaction and its fsync (group commit, see
+// groupWriter): each decision runs in a savepoint of its own, through
+// statements prepared once, and every caller is answered after the COMMIT.
+//
 // Idempotency rests on webhook_receipts' primary key, not on anything held in
-// memory: the receipt is inserted first, and when the key already exists the
-// transaction is rolled back and the decision recorded then is returned with
-// created false. Supersession is decided inside the same BEGIN IMMEDIATE
-// transaction, so concurrent re-submissions for one application form a single
+// memory: the receipt is inserted first, and when the key already exists
+// (committed, or by an earlier decision of the same batch) nothing is
+// written and the decision recorded then is returned with created false.
+// Supersession is decided inside the same BEGIN IMMEDIATE transaction, so concurrent re-submissions for one application form a single
 // chain; the decisions_head index (one unsuperseded decision per client and
 // application) would reject a second head even if that were not so. An
 // application id is the client's: the same id from another client starts a
@@ -38,62 +40,21 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, "invalid_decision",
 			"a decision to record needs an id, a client id and a webhook id")
 	}
-	const what = "record the decision"
-	tx, err := s.writer.BeginTx(ctx, nil)
+	row, err := encodeDecision(d)
 	if err != nil {
-		return gate.Decision{}, false, translate(what, err)
+		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
+			"could not encode decision %s: %w", d.ID, err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
-	// The primary key decides which copy of a delivery is first. ON CONFLICT
-	// DO NOTHING lets the key reject the duplicate without an error that
-	// would have to be told apart from other constraint failures.
-	res, err := tx.ExecContext(ctx, `INSERT INTO webhook_receipts (client_id, webhook_id, decision_id, received_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (client_id, webhook_id) DO NOTHING`,
-		d.ClientID, d.WebhookID, d.ID, formatTime(time.Now()))
-	if err != nil {
-		return gate.Decision{}, false, translate(what, err)
+	res := s.group.record(&recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)})
+	if res.err != nil {
+		return gate.Decision{}, false, res.err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return gate.Decision{}, false, translate(what, err)
-	} else if n == 0 {
-		stored, err := decisionForWebhook(ctx, tx, d.ClientID, d.WebhookID)
-		if err != nil {
-			return gate.Decision{}, false, err
-		}
-		return stored, false, nil
+	if !res.created {
+		return res.stored, false, nil
 	}
-
-	var head string
-	err = tx.QueryRowContext(ctx,
-		`SELECT id FROM decisions WHERE client_id = ? AND application_id = ? AND superseded_by IS NULL`,
-		d.ClientID, d.ApplicationID).Scan(&head)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		d.Supersedes = ""
-	case err != nil:
-		return gate.Decision{}, false, translate(what, err)
-	default:
-		d.Supersedes = head
-		// Before the insert: the head index allows one unsuperseded decision
-		// per client and application at a time (superseded_by's foreign key is deferred
-		// to the commit for this).
-		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET superseded_by = ? WHERE id = ?`, d.ID, head); err != nil {
-			return gate.Decision{}, false, translate(what, err)
-		}
-	}
-
-	row, err := insertDecision(ctx, tx, what, d)
-	if err != nil {
-		return gate.Decision{}, false, err
-	}
-	if err := tx.Commit(); err != nil {
-		return gate.Decision{}, false, translate(what, err)
-	}
-
 	// Decoding what encodeDecision just made cannot fail short of a bug; if
 	// it does, the error says so although the decision is committed.
-	stored, err := decodeRow(row)
+	stored, err := decodeRow(res.row)
 	if err != nil {
 		return gate.Decision{}, false, err
 	}
@@ -118,9 +79,39 @@ func (s *Store) Decision(ctx context.Context, id string) (gate.Decision, error) 
 // KindNotFound when that delivery was not answered, KindUnavailable when the
 // database could not be read, KindInternal when the stored row cannot be
 // decoded.
+//
+// It is the webhook's replay check, run before every evaluation: the
+// statement is prepared once per reader connection, not parsed per call.
 func (s *Store) DecisionForWebhook(ctx context.Context, clientID, webhookID string) (gate.Decision, error) {
-	return decisionForWebhook(ctx, s.readers, clientID, webhookID)
+	stmt, err := s.replayStmt(ctx)
+	if err != nil {
+		return gate.Decision{}, translate("read the decision for a webhook", err)
+	}
+	var r decisionRow
+	if err := r.scan(stmt.QueryRowContext(ctx, clientID, webhookID)); err != nil {
+		return gate.Decision{}, translate("read the decision for a webhook", err)
+	}
+	return decodeRow(r)
 }
+
+// replayStmt returns decisionForWebhookSQL prepared on the readers, doing
+// so on first use (after Migrate); a failed preparation is tried again.
+func (s *Store) replayStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.replayMu.Lock()
+	defer s.replayMu.Unlock()
+	if s.replay == nil {
+		stmt, err := s.readers.PrepareContext(ctx, decisionForWebhookSQL)
+		if err != nil {
+			return nil, err
+		}
+		s.replay = stmt
+	}
+	return s.replay, nil
+}
+
+const decisionForWebhookSQL = `SELECT ` + decisionColumns + `
+	FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
+	WHERE w.client_id = ? AND w.webhook_id = ?`
 
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -128,9 +119,7 @@ type queryRower interface {
 
 func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID string) (gate.Decision, error) {
 	var r decisionRow
-	err := r.scan(db.QueryRowContext(ctx, `SELECT `+decisionColumns+`
-		FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
-		WHERE w.client_id = ? AND w.webhook_id = ?`, clientID, webhookID))
+	err := r.scan(db.QueryRowContext(ctx, decisionForWebhookSQL, clientID, webhookID))
 	if err != nil {
 		return gate.Decision{}, translate("read the decision for a webhook", err)
 	}
@@ -155,10 +144,7 @@ func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decisio
 		return decisionRow{}, gate.Errorf(gate.KindInternal, "unencodable_decision",
 			"could not encode decision %s: %w", d.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
-		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
-		client_id, webhook_id, callback_url, declared_workers, application)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, insertDecisionSQL,
 		row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType, row.Outcome,
 		row.Reasons, row.Evidence, row.PolicyVersion, row.DecidedAt, row.ValidUntil, row.Supersedes, row.Review,
 		row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers, row.Application)
@@ -166,11 +152,17 @@ func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decisio
 		return decisionRow{}, translate(what, err)
 	}
 	if !d.RecheckAt.IsZero() {
-		_, err = tx.ExecContext(ctx, `INSERT INTO rechecks (decision_id, attempts, next_attempt, until)
-			VALUES (?, 0, ?, ?)`, d.ID, formatTime(d.RecheckAt), nullString(formatOptionalTime(d.RecheckUntil)))
+		_, err = tx.ExecContext(ctx, insertRecheckSQL, d.ID, formatTime(d.RecheckAt), nullString(formatOptionalTime(d.RecheckUntil)))
 		if err != nil {
 			return decisionRow{}, translate(what, err)
 		}
 	}
 	return row, nil
 }
+
+const insertDecisionSQL = `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
+	outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
+	client_id, webhook_id, callback_url, declared_workers, application)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const insertRecheckSQL = `INSERT INTO rechecks (decision_id, attempts, next_attempt, until) VALUES (?, 0, ?, ?)`

@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jkngate/jkngate/gate"
 
@@ -44,6 +45,10 @@ const busyTimeoutMillis = "5000"
 type Store struct {
 	writer  *sql.DB // at most one connection: writes are serialized here
 	readers *sql.DB // read-only connections
+	group   *groupWriter
+
+	replayMu sync.Mutex
+	replay   *sql.Stmt // DecisionForWebhook's, prepared on first use
 }
 
 // Open opens (creating if needed) the SQLite database at path and returns a
@@ -68,6 +73,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	//     every commit is fsynced. The cost is one fsync per decision
 	//     (see BenchmarkRecordDecision).
 	//   - foreign_keys=1: SQLite leaves them off unless asked, per connection.
+	//   - temp_store=MEMORY: group commit runs each decision in a savepoint,
+	//     whose statement journal would otherwise be a temporary file
+	//     written (pwrite) for every page the decision touches; it is only
+	//     needed to roll the savepoint back, never after a crash.
 	//   - _txlock=immediate: BEGIN IMMEDIATE takes the write lock when the
 	//     transaction starts, so reading the application's current decision
 	//     and inserting the new one are atomic, also against another process;
@@ -80,6 +89,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			"journal_mode(WAL)",
 			"synchronous(FULL)",
 			"foreign_keys(1)",
+			"temp_store(MEMORY)",
 		},
 	}
 	writer, err := sql.Open("sqlite", path+"?"+writerQuery.Encode())
@@ -117,12 +127,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		readers.Close()
 		return nil, unavailable("open the sqlite database", err)
 	}
-	return &Store{writer: writer, readers: readers}, nil
+	return &Store{writer: writer, readers: readers, group: newGroupWriter(writer)}, nil
 }
 
 // Close closes the database. Calls on a closed store return KindUnavailable
 // errors. Close returns a KindUnavailable error if a pool failed to close.
 func (s *Store) Close() error {
+	s.group.close()
+	s.replayMu.Lock()
+	if s.replay != nil {
+		s.replay.Close() //nolint:errcheck // closing with the database
+		s.replay = nil
+	}
+	s.replayMu.Unlock()
 	err := errors.Join(s.writer.Close(), s.readers.Close())
 	if err != nil {
 		return unavailable("close the sqlite database", err)
