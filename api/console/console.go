@@ -35,9 +35,7 @@ type Config struct {
 	// DemoUsers, when set, are offered on the sign-in page (jkngate demo
 	// only; serve never sets them).
 	DemoUsers []DemoUser
-	// ImportsAvailable says whether the BPJS data-file upload exists.
-	ImportsAvailable bool
-	Logger           *slog.Logger
+	Logger    *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -49,7 +47,6 @@ type Console struct {
 	sealer    *sealer
 	oidc      *provider
 	demo      []DemoUser
-	imports   bool
 	logger    *slog.Logger
 	now       func() time.Time
 	revoked   revocations
@@ -70,7 +67,7 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{people: cfg.People, sealer: s, demo: cfg.DemoUsers, imports: cfg.ImportsAvailable,
+	c := &Console{people: cfg.People, sealer: s, demo: cfg.DemoUsers,
 		logger: cfg.Logger, now: cfg.Now}
 	if cfg.OIDC != nil {
 		c.oidc = &provider{cfg: *cfg.OIDC}
@@ -125,6 +122,7 @@ func (c *Console) routes() http.Handler {
 	mux.Handle("POST /console/deliveries/{id}/retry", c.page(c.retry, admin))
 	mux.Handle("GET /console/audit", c.page(c.audit, admin))
 	mux.Handle("GET /console/imports", c.page(c.importsPage, admin))
+	mux.Handle("POST /console/imports", c.page(c.importUpload, admin))
 	mux.Handle("/console/", c.page(func(w http.ResponseWriter, r *http.Request, v *view) {
 		c.errorPage(w, r, http.StatusNotFound, "err.not_found")
 	}, all...))

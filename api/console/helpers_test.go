@@ -15,6 +15,7 @@ import (
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/api/console"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/bpjsfile"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 
@@ -75,7 +76,7 @@ func newEnv(t testing.TB, path string) *env {
 	}
 	clk := &clock{t: time.Now()}
 	svc := &gate.Service{Registry: registry{}, Store: store, Policy: gate.DefaultPolicy(), Now: clk.now}
-	people := &gate.People{Gate: svc, Store: store}
+	people := &gate.People{Gate: svc, Store: store, Importer: &bpjsfile.Importer{Store: store, Now: clk.now}}
 	con, err := console.New(console.Config{People: people, SessionKey: []byte(strings.Repeat("k", 32)),
 		DemoUsers: users, Now: clk.now})
 	if err != nil {

@@ -125,9 +125,3 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request, v *view) {
 		Actor, Action string
 	}{items, next, f.Actor, f.Action})
 }
-
-// importsPage is GET /console/imports (admins): the BPJS data-file upload,
-// or a page saying it is not available yet.
-func (c *Console) importsPage(w http.ResponseWriter, r *http.Request, v *view) {
-	c.render(w, r, http.StatusOK, "imports", "title.imports", &v.Actor, struct{ Available bool }{c.imports})
-}

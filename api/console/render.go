@@ -55,8 +55,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f%%", f)
 	},
-	"list":   func(v ...string) []string { return v },
-	"redact": gate.RedactURL,
+	"list":     func(v ...string) []string { return v },
+	"redact":   gate.RedactURL,
+	"masknik":  maskNIKs,
+	"shortsum": shortSum,
 	"query": func(kv ...string) template.URL { // a query string from pairs, empties left out
 		q := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -250,8 +252,23 @@ func TestConsoleInBrowser(t *testing.T) {
 		br.tabTo("a[href='/console/audit']", 20) // the navigation works by keyboard
 		br.visit(base+"/console/audit", "admin-audit")
 		br.wantText("officer-medan", "company.read", "reviewer-bpjs")
+		// The admin uploads a BPJS employers file through the form.
 		br.visit(base+"/console/imports", "admin-imports")
-		br.wantText("belum tersedia")
+		br.wantText("Unggah berkas", "Riwayat impor", "Belum ada impor")
+		date := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+		file := filepath.Join(t.TempDir(), "bu-medan.csv")
+		csv := "nib,kode_badan_usaha,nama,npwp,status,pekerja_terdaftar,pekerja_aktif,tunggakan_bulan,tunggakan_nominal,iuran_terakhir,tgl_data\n" +
+			"9120009990001,09990001,PT UNGGAH SATU,012345678901234,1,20,20,0,0,2026-10," + date + "\n" +
+			"9120009990002,09990002,PT UNGGAH DUA,012345678901234,1,8,7,0,0,2026-10," + date + "\n"
+		if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		br.do(chromedp.SetUploadFiles(chromedp.CSS("#im-file"), []string{file}))
+		br.submit("#import-submit", "admin-import-accepted")
+		br.wantText("Berkas diterima dan diterapkan", "bu-medan.csv", "Baris dibaca", "Riwayat impor", "admin-pusat")
+		if rows, _ := chromedp.Run(br.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#import-result dd")[1].textContent|0`)); rows != 2 {
+			t.Errorf("the summary says %d rows applied, want 2", rows)
+		}
 		br.visit(base+"/console/decisions/"+medanD.DecisionID, "admin-decision")
 		br.wantText("Pengiriman ke sistem perizinan", "OVERRIDDEN")
 		if strings.Contains(br.text(), "Tidak ada pengiriman") {
