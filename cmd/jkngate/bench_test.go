@@ -27,7 +27,9 @@ func TestBenchClosedAndOpenLoop(t *testing.T) {
 		}
 	}
 	g.stop(t)
-	db, err := sql.Open("sqlite", g.dbPath)
+	// A busy timeout, as the other tests that read the gate's file: the
+	// read must not fail on a lock held for a moment (seen once under CI).
+	db, err := sql.Open("sqlite", "file:"+g.dbPath+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
