@@ -42,12 +42,16 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 	return out, nil
 }
 
+// wib is Asia/Jakarta (UTC+7, no daylight saving): the time the DPMPTSP,
+// OSS (tgl_status) and the review deadlines speak, shown on every page.
+var wib = time.FixedZone("WIB", 7*60*60)
+
 var funcs = template.FuncMap{
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return "–"
 		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+		return t.In(wib).Format("2006-01-02 15:04 WIB")
 	},
 	"pct": func(f float64) string {
 		if f != f { // NaN: no employer data
