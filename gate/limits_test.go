@@ -128,3 +128,19 @@ func TestSubmitRefusesBadWebhookIDBeforeTheStore(t *testing.T) {
 		t.Errorf("Submit = %v, want invalid_webhook_id", err)
 	}
 }
+
+// Amounts read as Indonesian texts write them.
+func TestRupiah(t *testing.T) {
+	for _, c := range []struct {
+		amount int64
+		sep    string
+		want   string
+	}{
+		{0, ".", "Rp0"}, {999, ".", "Rp999"}, {1000, ".", "Rp1.000"}, {24500000, ".", "Rp24.500.000"},
+		{24500000, ",", "Rp24,500,000"}, {-1500, ".", "-Rp1.500"}, {1_000_000_000_000_000, ".", "Rp1.000.000.000.000.000"},
+	} {
+		if got := rupiah(c.amount, c.sep); got != c.want {
+			t.Errorf("rupiah(%d, %q) = %q, want %q", c.amount, c.sep, got, c.want)
+		}
+	}
+}

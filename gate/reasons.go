@@ -2,6 +2,8 @@ package gate
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Reasons cite the policy's LegalBasis (README, "Reason codes"): a denial
@@ -85,14 +87,14 @@ func employerNumberMismatch(given string, e Employer, p Policy, region string) R
 
 func contributionArrears(e Employer, p Policy, region string) Reason {
 	return Reason{Code: ReasonContributionArrears, Outcome: OutcomeDeny,
-		Message: fmt.Sprintf("Badan usaha menunggak iuran %d bulan (Rp%d); batas kebijakan %d bulan.",
-			e.ArrearsMonths, e.ArrearsAmount, p.MaxArrearsMonths),
-		MessageEN: fmt.Sprintf("The employer is %d months (Rp%d) in contribution arrears; the policy allows %d.",
-			e.ArrearsMonths, e.ArrearsAmount, p.MaxArrearsMonths),
+		Message: fmt.Sprintf("Badan usaha menunggak iuran %d bulan (%s); batas kebijakan %d bulan.",
+			e.ArrearsMonths, rupiah(e.ArrearsAmount, "."), p.MaxArrearsMonths),
+		MessageEN: fmt.Sprintf("The employer is %d months (%s) in contribution arrears; the policy allows %d.",
+			e.ArrearsMonths, rupiah(e.ArrearsAmount, ","), p.MaxArrearsMonths),
 		LegalBasis: p.denyBasis(p.LegalBasis.Contribution),
 		Remedy: p.remedy(region, [2]string{
-			fmt.Sprintf("Lunasi tunggakan iuran %d bulan (Rp%d) melalui kanal pembayaran BPJS Kesehatan.", e.ArrearsMonths, e.ArrearsAmount),
-			fmt.Sprintf("Pay the %d months of arrears (Rp%d) through a BPJS Kesehatan payment channel.", e.ArrearsMonths, e.ArrearsAmount)}),
+			fmt.Sprintf("Lunasi tunggakan iuran %d bulan (%s) melalui kanal pembayaran BPJS Kesehatan.", e.ArrearsMonths, rupiah(e.ArrearsAmount, ".")),
+			fmt.Sprintf("Pay the %d months of arrears (%s) through a BPJS Kesehatan payment channel.", e.ArrearsMonths, rupiah(e.ArrearsAmount, ","))}),
 		Details: map[string]any{"arrears_months": e.ArrearsMonths, "arrears_amount": e.ArrearsAmount,
 			"max_arrears_months": p.MaxArrearsMonths, "last_paid_period": e.LastPaidPeriod}}
 }
@@ -145,4 +147,23 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// rupiah writes an amount as Indonesian texts do, "Rp24.500.000", with sep
+// ("." in Bahasa Indonesia, "," in English) between thousands.
+func rupiah(amount int64, sep string) string {
+	digits := strconv.FormatInt(amount, 10)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	if neg {
+		return "-Rp" + b.String()
+	}
+	return "Rp" + b.String()
 }
