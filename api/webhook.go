@@ -59,9 +59,8 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	// The id is checked before the body, so that a bad id is 400 whatever
 	// the body; gate checks it again for every other caller.
 	webhookID := req.Header.Get(standardwebhooks.HeaderID)
-	if !gate.ValidWebhookID(webhookID) {
-		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidWebhookID,
-			Message: "the webhook-id header must be 1 to 256 characters of printable ASCII"}
+	if err := gate.CheckWebhookID(webhookID); err != nil {
+		return err
 	}
 	app, err := parseSubmission(body)
 	if err = s.checkCallbackURL(app, err, "data."); err != nil {

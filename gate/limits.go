@@ -34,9 +34,17 @@ const (
 // MaxWebhookIDLength characters of printable ASCII.
 const CodeInvalidWebhookID = "invalid_webhook_id"
 
-// invalidWebhookIDMessage is invalid_webhook_id's message; it never repeats
-// the id.
-const invalidWebhookIDMessage = "the webhook-id must be 1 to 256 characters of printable ASCII"
+// CheckWebhookID returns nil for a valid webhook-id (ValidWebhookID), else
+// a KindInvalid *Error with code invalid_webhook_id whose message never
+// repeats the id. The webhook handler and Submit both use it, so the answer
+// is the same wherever the id is refused.
+func CheckWebhookID(id string) error {
+	if ValidWebhookID(id) {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Code: CodeInvalidWebhookID,
+		Message: "the webhook-id must be 1 to 256 characters of printable ASCII"}
+}
 
 // coverageScale is the fixed-point scale of coverage ratios: coverage is
 // counted in millionths, so that declared x coverage is integer-exact.

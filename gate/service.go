@@ -90,11 +90,10 @@ func (s *Service) now() time.Time {
 // recorded, in which case no decision is given; that includes a store that
 // did not answer within Budget plus RecordMargin.
 func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Application) (Decision, error) {
-	if !ValidWebhookID(webhookID) {
-		// Checked before any store sees it, so that every store accepts
-		// and refuses the same ids, and a refusal is never an outage.
-		return Decision{}, &Error{Kind: KindInvalid, Code: CodeInvalidWebhookID,
-			Message: invalidWebhookIDMessage}
+	// Checked before any store sees it, so that every store accepts and
+	// refuses the same ids, and a refusal is never an outage.
+	if err := CheckWebhookID(webhookID); err != nil {
+		return Decision{}, err
 	}
 	if s.Budget > 0 {
 		var cancel context.CancelFunc
