@@ -28,7 +28,7 @@ func (s *server) listReviews(c echo.Context, a gate.Actor) error {
 		Overdue: q.check("overdue", func(v string) bool { return v == "true" || v == "false" },
 			"must be true or false") == "true",
 		Limit: q.limit(),
-		After: q.cursor(decisionIDPrefix),
+		After: q.cursor(gate.ValidDecisionID),
 	}
 	if err := q.err(); err != nil {
 		return err
