@@ -209,7 +209,7 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	if err := p.audit(ctx, a, "reviews.list", "reviews", "", f.State); err != nil {
+	if err := p.audit(ctx, a, "reviews.list", "reviews", "", string(f.State)); err != nil {
 		return nil, "", err
 	}
 	return items, next, nil

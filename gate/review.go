@@ -29,7 +29,7 @@ const MinReviewNote = 10
 // note; KindNotFound when the decision does not exist or is outside the
 // actor's regions; KindConflict ("already_reviewed") when the review is
 // closed, the decision is superseded, or another reviewer acted first.
-func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (Decision, error) {
+func (p *People) Review(ctx context.Context, a Actor, id string, action ReviewAction, note string) (Decision, error) {
 	note = strings.TrimSpace(note)
 	if err := validateReview(action, note); err != nil {
 		return Decision{}, err
@@ -93,11 +93,11 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 	// access trail too is logged by audit but does not turn a done action
 	// into an error the reviewer would retry. The read before it (Decision)
 	// failed closed.
-	_ = p.audit(ctx, a, "review."+action, "decision", d.ID, note)
+	_ = p.audit(ctx, a, "review."+string(action), "decision", d.ID, note)
 	return next, nil
 }
 
-func validateReview(action, note string) error {
+func validateReview(action ReviewAction, note string) error {
 	var fs []FieldError
 	switch action {
 	case ActionUphold, ActionOverride:

@@ -330,7 +330,10 @@ func TestReviewReevaluateRefusesErasedData(t *testing.T) {
 // written; withdraw is the licensing system's, not a reviewer's.
 func TestReviewRefusesInvalidActions(t *testing.T) {
 	for _, tt := range []struct {
-		name, action, note, field string
+		name   string
+		action ReviewAction
+		note   string
+		field  string
 	}{
 		{"unknown action", "approve", "Sudah diperiksa dengan teliti.", "action"},
 		{"withdraw", ActionWithdraw, "Sudah diperiksa dengan teliti.", "action"},
