@@ -145,7 +145,7 @@ func (s *fakeStore) CloseReview(_ context.Context, id string, r Review, next *De
 		n.Supersedes = id
 		s.insert(n)
 	}
-	s.callbacks = append(s.callbacks, callbacks...)
+	s.enqueue(callbacks)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *fakeStore) RecordSuperseding(_ context.Context, prevID string, d Decisi
 	}
 	d.Supersedes = prevID
 	s.insert(d)
-	s.callbacks = append(s.callbacks, callbacks...)
+	s.enqueue(callbacks)
 	return nil
 }
 
@@ -264,10 +264,29 @@ func (s *fakeStore) ListAudit(context.Context, AuditFilter) ([]AuditEntry, error
 	return slices.Clone(s.audit), nil
 }
 
-func (s *fakeStore) ListCallbacks(context.Context, CallbackFilter) ([]Callback, error) {
+func (s *fakeStore) ListCallbacks(_ context.Context, f CallbackFilter) ([]Callback, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.callbacks), nil
+	var out []Callback
+	for _, c := range slices.Backward(s.callbacks) {
+		if (f.State == "" || c.State == f.State) && (f.After == "" || c.ID < f.After) {
+			out = append(out, c)
+		}
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// enqueue adds callbacks to the outbox, with ids as the real stores give.
+func (s *fakeStore) enqueue(callbacks []Callback) {
+	for _, c := range callbacks {
+		if c.ID == "" {
+			c.ID = NewCallbackID(c.CreatedAt)
+		}
+		s.callbacks = append(s.callbacks, c)
+	}
 }
 
 func (s *fakeStore) RetryCallback(context.Context, string, time.Time) (Callback, error) {
