@@ -35,7 +35,7 @@ func (s *server) listAudit(c echo.Context, a gate.Actor) error {
 		Action:     q.text("action", 64),
 		ResourceID: q.text("resource_id", 128),
 		Limit:      q.limit(),
-		After:      q.cursor(auditIDPrefix),
+		After:      q.cursor(gate.ValidAuditID),
 	}
 	f.Since, f.Until = q.period()
 	if err := q.err(); err != nil {

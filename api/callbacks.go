@@ -2,16 +2,12 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/jkngate/jkngate/gate"
 )
-
-// callbackIDPrefix starts every delivery id, and so every callbacks cursor.
-const callbackIDPrefix = "cb_"
 
 // CallbackListJSON is a page of outbound deliveries, newest first.
 type CallbackListJSON struct {
@@ -73,7 +69,7 @@ func (s *server) listCallbacks(c echo.Context, a gate.Actor) error {
 			return v == string(gate.CallbackPending) || v == string(gate.CallbackDelivered) || v == string(gate.CallbackFailed)
 		}, "must be pending, delivered or failed")),
 		Limit: q.limit(),
-		After: q.cursor(callbackIDPrefix),
+		After: q.cursor(gate.ValidCallbackID),
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -94,7 +90,7 @@ func (s *server) listCallbacks(c echo.Context, a gate.Actor) error {
 // an unknown id, 409 not_failed when it is pending or delivered.
 func (s *server) retryCallback(c echo.Context, a gate.Actor) error {
 	id := c.Param("id")
-	if !strings.HasPrefix(id, callbackIDPrefix) || !ulidPart.MatchString(id[len(callbackIDPrefix):]) {
+	if !gate.ValidCallbackID(id) {
 		return &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "callback not found"}
 	}
 	cb, err := s.peopleSvc.RetryCallback(c.Request().Context(), a, id)

@@ -105,8 +105,8 @@ func DecisionResponse(d gate.Decision) DecisionJSON {
 	}
 	if rv := d.Review; rv != nil {
 		out.Review = &ReviewJSON{
-			State:  rv.State,
-			Action: stringOrNull(rv.Action),
+			State:  string(rv.State),
+			Action: stringOrNull(string(rv.Action)),
 			Note:   rv.Note,
 			By:     stringOrNull(rv.By),
 			At:     timeOrNull(rv.At, time.RFC3339),

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,7 +56,7 @@ func (s *server) getDecision(c echo.Context, a gate.Actor) error {
 // or invalid UTF-8 is an error to PostgreSQL and no match to SQLite).
 func decisionIDParam(c echo.Context) (string, error) {
 	id := c.Param("decision_id")
-	if !strings.HasPrefix(id, decisionIDPrefix) || !ulidPart.MatchString(id[len(decisionIDPrefix):]) {
+	if !gate.ValidDecisionID(id) {
 		return "", &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "decision not found"}
 	}
 	return id, nil

@@ -117,7 +117,7 @@ func exportRow(d gate.Decision) []string {
 	}
 	var reviewState, reviewAction string
 	if d.Review != nil {
-		reviewState, reviewAction = d.Review.State, d.Review.Action
+		reviewState, reviewAction = string(d.Review.State), string(d.Review.Action)
 	}
 	source := d.Evidence.Source
 	if source == "" {

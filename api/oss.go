@@ -121,7 +121,7 @@ func (s *server) receiveNIB(c echo.Context) error {
 		refs[i] = it.Ref
 	}
 	sum := sha256.Sum256(body)
-	msg := oss.Message{ID: strings.TrimPrefix(gate.NewDecisionID(now), "dec_") + fmt.Sprintf("-%x", sum[:4]),
+	msg := oss.Message{ID: gate.NewULID(now) + fmt.Sprintf("-%x", sum[:4]),
 		NIB: string(d.NIB), TipeDokumen: string(d.TipeDokumen), ReceivedAt: now, Body: oss.Strip(body), Refs: refs}
 	sctx, cancel := context.WithTimeout(ctx, ossStoreTimeout)
 	err = cfg.Store.SaveOSSMessage(sctx, msg)

@@ -79,7 +79,7 @@ func TestOSSReviewPaths(t *testing.T) {
 		o := newOSSEnv(t, store, "", gate.DefaultPolicy())
 		for _, c := range []struct {
 			scenario bpjssim.Scenario
-			action   string
+			action   gate.ReviewAction
 			want     string
 		}{
 			{bpjssim.ScenarioUnknownStatus, gate.ActionOverride, "41,42,45"},
@@ -93,7 +93,7 @@ func TestOSSReviewPaths(t *testing.T) {
 				t.Fatalf("%s: %s, want review", c.scenario, d.Outcome)
 			}
 			rec := o.people(t, admin, http.MethodPost, "/v1/decisions/"+d.ID+"/review",
-				map[string]string{"action": c.action, "note": "Diverifikasi dengan kantor cabang BPJS"})
+				map[string]string{"action": string(c.action), "note": "Diverifikasi dengan kantor cabang BPJS"})
 			if rec.Code != http.StatusOK {
 				t.Fatalf("review: %d %s", rec.Code, rec.Body)
 			}
@@ -225,7 +225,7 @@ func TestOSSWithdrawal(t *testing.T) {
 		}
 		rec := o.people(t, admin, http.MethodGet, "/v1/decisions/"+d.ID, nil)
 		doc := decode[api.DecisionJSON](t, rec)
-		if doc.Review == nil || doc.Review.State != gate.ReviewClosed || doc.Review.Action == nil || *doc.Review.Action != gate.ActionWithdraw {
+		if doc.Review == nil || doc.Review.State != string(gate.ReviewClosed) || doc.Review.Action == nil || *doc.Review.Action != string(gate.ActionWithdraw) {
 			t.Errorf("review after withdrawal: %+v", doc.Review)
 		}
 		rec = o.people(t, admin, http.MethodPost, "/v1/decisions/"+d.ID+"/review",

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -147,23 +146,21 @@ func (q *queryParser) limit() int {
 	return n
 }
 
-// cursor decodes an opaque cursor made by nextCursor for ids with prefix
-// ("dec_" or "aud_") and returns the id it holds.
-func (q *queryParser) cursor(prefix string) string {
+// cursor decodes an opaque cursor made by nextCursor for ids that valid
+// accepts (gate.ValidDecisionID, ValidAuditID, ValidCallbackID) and returns
+// the id it holds.
+func (q *queryParser) cursor(valid func(string) bool) string {
 	v := q.str("cursor")
 	if v == "" {
 		return ""
 	}
 	id, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || !strings.HasPrefix(string(id), prefix) || !ulidPart.MatchString(string(id[len(prefix):])) {
+	if err != nil || !valid(string(id)) {
 		q.add("cursor", "is not a cursor this endpoint gave out")
 		return ""
 	}
 	return string(id)
 }
-
-// ulidPart matches the 26 Crockford base32 characters of a ULID.
-var ulidPart = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
 
 // nextCursor is the opaque cursor of the page after the one ending with
 // id; null on the last page.
@@ -192,13 +189,7 @@ func decisionFilter(values url.Values, page bool) (gate.DecisionFilter, error) {
 	f.Since, f.Until = q.period()
 	if page {
 		f.Limit = q.limit()
-		f.After = q.cursor(decisionIDPrefix)
+		f.After = q.cursor(gate.ValidDecisionID)
 	}
 	return f, q.err()
 }
-
-// Id prefixes, for cursors.
-const (
-	decisionIDPrefix = "dec_"
-	auditIDPrefix    = "aud_"
-)

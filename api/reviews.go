@@ -23,12 +23,12 @@ const maxReviewBody = 64 << 10
 func (s *server) listReviews(c echo.Context, a gate.Actor) error {
 	q := newQuery(c.QueryParams(), "state", "overdue", "limit", "cursor")
 	f := gate.ReviewFilter{
-		State: q.check("state", func(v string) bool { return v == gate.ReviewOpen || v == gate.ReviewClosed },
-			"must be open or closed"),
+		State: gate.ReviewState(q.check("state", func(v string) bool { _, ok := gate.ParseReviewState(v); return ok },
+			"must be open or closed")),
 		Overdue: q.check("overdue", func(v string) bool { return v == "true" || v == "false" },
 			"must be true or false") == "true",
 		Limit: q.limit(),
-		After: q.cursor(decisionIDPrefix),
+		After: q.cursor(gate.ValidDecisionID),
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -73,7 +73,7 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.peopleSvc.Review(c.Request().Context(), a, id, action, note)
+	d, err := s.peopleSvc.Review(c.Request().Context(), a, id, gate.ReviewAction(action), note)
 	if err != nil {
 		return err
 	}

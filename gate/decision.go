@@ -89,8 +89,8 @@ type Evidence struct {
 
 // Review is the review state of a deny or review decision.
 type Review struct {
-	State  string // "open" or "closed"
-	Action string // "uphold", "override", "reevaluate"; empty while open
+	State  ReviewState
+	Action ReviewAction // empty while open
 	Note   string
 	By     string // the reviewer's subject
 	At     time.Time
@@ -136,18 +136,47 @@ type Decision struct {
 	RecheckAt, RecheckUntil time.Time
 }
 
+// ReviewState is the state of a review: open (awaiting a reviewer) or
+// closed (acted on).
+type ReviewState string
+
 // ReviewOpen and ReviewClosed are the states of a review.
 const (
-	ReviewOpen   = "open"
-	ReviewClosed = "closed"
+	ReviewOpen   ReviewState = "open"
+	ReviewClosed ReviewState = "closed"
 )
+
+// ParseReviewState reads a review state as the API and the stores write
+// it; it reports false for anything but "open" and "closed".
+func ParseReviewState(s string) (ReviewState, bool) {
+	switch st := ReviewState(s); st {
+	case ReviewOpen, ReviewClosed:
+		return st, true
+	}
+	return "", false
+}
+
+// ReviewAction is what closed a review: a reviewer's uphold, override or
+// reevaluate, or the licensing system's withdraw (ActionWithdraw).
+type ReviewAction string
 
 // Review actions (README, "The people's API").
 const (
-	ActionUphold     = "uphold"
-	ActionOverride   = "override"
-	ActionReevaluate = "reevaluate"
+	ActionUphold     ReviewAction = "uphold"
+	ActionOverride   ReviewAction = "override"
+	ActionReevaluate ReviewAction = "reevaluate"
 )
+
+// ParseReviewAction reads a review action as the API and the stores write
+// it; it reports false for anything but uphold, override, reevaluate and
+// withdraw. Which of them a reviewer may take is People.Review's to say.
+func ParseReviewAction(s string) (ReviewAction, bool) {
+	switch a := ReviewAction(s); a {
+	case ActionUphold, ActionOverride, ActionReevaluate, ActionWithdraw:
+		return a, true
+	}
+	return "", false
+}
 
 // HasReason reports whether the decision carries a reason with code c.
 func (d Decision) HasReason(c ReasonCode) bool {

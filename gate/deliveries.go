@@ -60,7 +60,7 @@ func (p *People) Callbacks(ctx context.Context, a Actor, f CallbackFilter) (item
 // only; the API enforces the role). Errors: KindNotFound for an unknown
 // delivery, KindConflict "not_failed" when it is pending or delivered.
 func (p *People) RetryCallback(ctx context.Context, a Actor, id string) (Callback, error) {
-	c, err := p.Store.RetryCallback(ctx, id, p.Gate.now())
+	c, err := p.Store.RetryCallback(ctx, id, p.gate().now())
 	if KindOf(err) == KindNotFound {
 		return Callback{}, notFound("callback")
 	}

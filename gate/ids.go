@@ -125,6 +125,11 @@ func MaskNIK(nik string) string {
 	return nik[:4] + "********" + nik[12:]
 }
 
+// IsMaskedNIK reports whether nik is masked (by MaskNIK, or any other
+// masking with '*'), not a full NIK: the worker's personal data was erased
+// under the retention policy, or never given in full.
+func IsMaskedNIK(nik string) bool { return strings.Contains(nik, "*") }
+
 // MaskName keeps the first letter of each word of a person's name:
 // "BUDI SANTOSO" -> "B*** S******".
 func MaskName(name string) string {

@@ -27,7 +27,7 @@ const (
 // ActionWithdraw closes an open review because the licensing system
 // withdrew the application (OSS's tipe_dokumen 3, pencabutan, or 4,
 // pembatalan). No decision follows it.
-const ActionWithdraw = "withdraw"
+const ActionWithdraw ReviewAction = "withdraw"
 
 // IsOSSKind reports whether an outbox kind is one of OSS's status messages,
 // which are delivered strictly in order per application.

@@ -18,7 +18,7 @@ type Invalidator interface {
 // BPJS reviewers review, admins see everything. Every read is scoped to the
 // actor's regions in the store query, and recorded in the access trail.
 type People struct {
-	Gate        *Service // evaluation: registry, policy, clock
+	Gate        *Service // reached only through peopleGate (People.gate)
 	Store       PeopleStore
 	Invalidator Invalidator // optional
 	Importer    Importer    // optional: BPJS data files
@@ -85,7 +85,7 @@ func (p *People) Company(ctx context.Context, a Actor, nib string) (CompanyView,
 	if len(open) > 0 {
 		v.OpenReview = &open[0]
 	}
-	v.Employer, v.EmployerErr = p.Gate.Registry.Employer(ctx, nib)
+	v.Employer, v.EmployerErr = p.gate().employer(ctx, nib)
 	if err := p.audit(ctx, a, "company.read", "company", nib, ""); err != nil {
 		return CompanyView{}, err
 	}
@@ -135,7 +135,7 @@ func (p *People) WhatIf(ctx context.Context, a Actor, app Application) (Decision
 	if err := p.audit(ctx, a, "company.evaluate", "company", app.NIB, detail); err != nil {
 		return Decision{}, err
 	}
-	return p.Gate.Evaluate(ctx, app)
+	return p.gate().Evaluate(ctx, app)
 }
 
 // Decision returns one decision. Errors: KindNotFound when it does not
@@ -200,7 +200,7 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 			Fields: []FieldError{{Field: "overdue", Message: "needs state=open"}}}
 	}
 	f.Scope = a.Scope()
-	f.Now = p.Gate.now()
+	f.Now = p.gate().now()
 	f.Limit = pageSize(f.Limit)
 	items, err = p.Store.ListReviews(ctx, f)
 	if err != nil {
@@ -209,7 +209,7 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 	if len(items) == f.Limit {
 		next = items[len(items)-1].ID
 	}
-	if err := p.audit(ctx, a, "reviews.list", "reviews", "", f.State); err != nil {
+	if err := p.audit(ctx, a, "reviews.list", "reviews", "", string(f.State)); err != nil {
 		return nil, "", err
 	}
 	return items, next, nil
@@ -245,7 +245,7 @@ func pageSize(n int) int {
 // The failure is also logged, with the actor quoted so that a subject with
 // control characters cannot forge log lines.
 func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detail string) error {
-	err := p.Store.RecordAccess(ctx, AuditEntry{At: p.Gate.now(), Actor: a.Subject, Action: action,
+	err := p.Store.RecordAccess(ctx, AuditEntry{At: p.gate().now(), Actor: a.Subject, Action: action,
 		Resource: resource, ResourceID: id, Detail: detail})
 	if err == nil {
 		return nil

@@ -34,7 +34,7 @@ type ReviewFilter struct {
 	NIB   string // optional
 	// State is "open" (awaiting review: open and not superseded) or
 	// "closed" (reviewed).
-	State string
+	State ReviewState
 	// Overdue keeps only open reviews past their due time at Now.
 	Overdue bool
 	Now     time.Time

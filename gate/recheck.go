@@ -249,19 +249,15 @@ func (s *Service) recheck(ctx context.Context, st RecheckStore, c claimedRecheck
 		}
 		return res, next
 	}
-	d.ID = NewDecisionID(d.DecidedAt)
-	d.ClientID, d.CallbackURL = old.ClientID, old.CallbackURL
-	if d.Outcome != OutcomeAllow {
-		d.Review = s.Policy.openReview(d)
-	}
-	d.Supersedes = old.ID
-	err = st.RecordSuperseding(ctx, old.ID, d, s.callbacksFor(old.Outcome, d))
+	d = s.newDecision(d, origin{clientID: old.ClientID, callbackURL: old.CallbackURL, supersedes: old.ID}, d.DecidedAt)
+	err = s.supersede(ctx, old, d, func(ctx context.Context, n Decision, cbs []Callback) error {
+		return st.RecordSuperseding(ctx, old.ID, n, cbs)
+	})
 	if err != nil && KindOf(err) != KindConflict {
 		s.log().WarnContext(ctx, "recheck failed", "decision_id", old.ID, "error", err)
 		return recheckFailed, time.Time{}
 	}
 	if err == nil {
-		s.decided(d, true)
 		return recheckSuperseded, time.Time{}
 	}
 	// Someone else superseded it meanwhile (a reviewer or a re-submission):

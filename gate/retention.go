@@ -2,7 +2,6 @@ package gate
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -39,7 +38,7 @@ func EraseOldPersonalData(ctx context.Context, st RetentionStore, now time.Time,
 // retention (its NIKs are masked), so that it cannot be evaluated again.
 func workersErased(a Application) bool {
 	for _, w := range a.Workers {
-		if strings.Contains(w.NIK, "*") {
+		if IsMaskedNIK(w.NIK) {
 			return true
 		}
 	}

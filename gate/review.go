@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -30,7 +29,7 @@ const MinReviewNote = 10
 // note; KindNotFound when the decision does not exist or is outside the
 // actor's regions; KindConflict ("already_reviewed") when the review is
 // closed, the decision is superseded, or another reviewer acted first.
-func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (Decision, error) {
+func (p *People) Review(ctx context.Context, a Actor, id string, action ReviewAction, note string) (Decision, error) {
 	note = strings.TrimSpace(note)
 	if err := validateReview(action, note); err != nil {
 		return Decision{}, err
@@ -42,17 +41,23 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 	if d.Review == nil || d.Review.State != ReviewOpen {
 		return Decision{}, alreadyReviewed(id)
 	}
-	now := p.Gate.now()
+	g := p.gate()
+	now := g.now()
 	closed := Review{State: ReviewClosed, Action: action, Note: note, By: a.Subject, At: now, DueAt: d.Review.DueAt}
+	from := origin{clientID: d.ClientID, callbackURL: d.CallbackURL, supersedes: d.ID, reviewed: &closed}
 
 	var next Decision
 	switch action {
 	case ActionUphold:
-		next = p.derived(d, now, OutcomeDeny, append([]Reason{upheld(d, closed, p.Gate.Policy.For(d.RegionCode))}, d.Reasons...))
-		next.Review = &closed
+		v := d
+		v.Outcome = OutcomeDeny
+		v.Reasons = append([]Reason{upheld(d, closed, g.policy().For(d.RegionCode))}, d.Reasons...)
+		next = g.newDecision(v, from, now)
 	case ActionOverride:
-		next = p.derived(d, now, OutcomeAllow, []Reason{overridden(d, closed, p.Gate.Policy.For(d.RegionCode))})
-		next.Review = &closed
+		v := d
+		v.Outcome = OutcomeAllow
+		v.Reasons = []Reason{overridden(d, closed, g.policy().For(d.RegionCode))}
+		next = g.newDecision(v, from, now)
 	case ActionReevaluate:
 		if workersErased(d.Application) {
 			return Decision{}, &Error{Kind: KindConflict, Code: "personal_data_erased",
@@ -67,49 +72,32 @@ func (p *People) Review(ctx context.Context, a Actor, id, action, note string) (
 			// may be used, with its age shown in the evidence.
 			_ = p.Invalidator.InvalidateEmployer(ctx, d.NIB, niks...)
 		}
-		next, err = p.Gate.Evaluate(ctx, d.Application)
+		v, err := g.Evaluate(ctx, d.Application)
 		if err != nil {
 			return Decision{}, err
 		}
-		next.ID = NewDecisionID(next.DecidedAt)
-		next.ClientID, next.CallbackURL = d.ClientID, d.CallbackURL
-		p.Gate.prepareForRecord(&next)
+		from.reviewed = nil // the engine decided: a deny or review opens a new review
+		next = g.newDecision(v, from, v.DecidedAt)
 	}
-	next.Supersedes = d.ID
-	if err := p.Store.CloseReview(ctx, d.ID, closed, &next, p.Gate.callbacksFor(d.Outcome, next)); err != nil {
+	err = g.supersede(ctx, d, next, func(ctx context.Context, n Decision, cbs []Callback) error {
+		return p.Store.CloseReview(ctx, d.ID, closed, &n, cbs)
+	})
+	if err != nil {
 		if KindOf(err) == KindConflict {
 			return Decision{}, alreadyReviewed(id)
 		}
 		return Decision{}, err
 	}
-	p.Gate.decided(next, true)
 	// The action is committed, and its history row (review_actions) names
 	// the reviewer, the action and the note: a failure to add it to the
 	// access trail too is logged by audit but does not turn a done action
 	// into an error the reviewer would retry. The read before it (Decision)
 	// failed closed.
-	_ = p.audit(ctx, a, "review."+action, "decision", d.ID, note)
+	_ = p.audit(ctx, a, "review."+string(action), "decision", d.ID, note)
 	return next, nil
 }
 
-// derived makes a decision that a review produced from d: same application,
-// same evidence, new outcome and reasons, decided now.
-func (p *People) derived(d Decision, at time.Time, outcome Outcome, reasons []Reason) Decision {
-	n := d
-	n.ID = NewDecisionID(at)
-	n.WebhookID = ""
-	n.Outcome = outcome
-	n.Reasons = reasons
-	n.DecidedAt = at
-	n.ValidUntil = at.Add(p.Gate.Policy.For(d.RegionCode).DecisionValidFor)
-	eff := p.Gate.Policy.For(d.RegionCode)
-	n.PolicyVersion, n.Evidence.PolicyRegion = eff.Version, eff.Region
-	n.Review = nil
-	n.RecheckAt, n.RecheckUntil = time.Time{}, time.Time{}
-	return n
-}
-
-func validateReview(action, note string) error {
+func validateReview(action ReviewAction, note string) error {
 	var fs []FieldError
 	switch action {
 	case ActionUphold, ActionOverride:

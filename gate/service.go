@@ -112,9 +112,7 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	if err != nil {
 		return Decision{}, err
 	}
-	d.ID = NewDecisionID(d.DecidedAt)
-	d.ClientID, d.WebhookID = clientID, webhookID
-	s.prepareForRecord(&d)
+	d = s.newDecision(d, origin{clientID: clientID, webhookID: webhookID, callbackURL: d.CallbackURL}, d.DecidedAt)
 	stored, created, err := s.Store.RecordDecision(ctx, d)
 	if KindOf(err) == KindInvalid {
 		return Decision{}, err // a value the store cannot hold: retrying cannot help
@@ -132,19 +130,6 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 func (s *Service) decided(d Decision, created bool) {
 	if s.OnDecision != nil {
 		s.OnDecision(d, created)
-	}
-}
-
-// prepareForRecord opens a review for deny and review outcomes and, when
-// BPJS could not be reached, schedules a recheck within the policy's
-// RecheckFor.
-func (s *Service) prepareForRecord(d *Decision) {
-	if d.Outcome != OutcomeAllow {
-		d.Review = s.Policy.openReview(*d)
-	}
-	if recheckFor := s.Policy.For(d.RegionCode).RecheckFor; d.HasReason(ReasonRegistryUnavailable) && recheckFor > 0 {
-		d.RecheckAt = d.DecidedAt.Add(recheckBackoff(0))
-		d.RecheckUntil = d.DecidedAt.Add(recheckFor)
 	}
 }
 

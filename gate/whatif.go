@@ -43,7 +43,7 @@ func (r *RateLimited) Error() string {
 // whatIfChecks is how many workers a what-if of app looks up: none when the
 // policy does not gate it, else every listed worker or the policy's sample.
 func (p *People) whatIfChecks(app Application) int {
-	pol := p.Gate.Policy
+	pol := p.gate().policy()
 	if !pol.Gates(app.PermitType) || pol.Exempts(app.BusinessScale) {
 		return 0
 	}
@@ -73,7 +73,7 @@ func (p *People) allowWhatIf(subject string, niks int) error {
 			Fields: []FieldError{{Field: "workers",
 				Message: fmt.Sprintf("a what-if checks at most %d workers", l.NIKsPerMinute)}}}
 	}
-	wait := p.whatIf.take(subject, p.Gate.now(), niks)
+	wait := p.whatIf.take(subject, p.gate().now(), niks)
 	if wait <= 0 {
 		return nil
 	}

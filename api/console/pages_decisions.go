@@ -175,10 +175,10 @@ func (c *Console) showDecision(w http.ResponseWriter, r *http.Request, v *view, 
 			if x.ID == d.ID {
 				open = rv
 			}
-		case !seen[rv.By+rv.Action+rv.At.String()]:
+		case !seen[rv.By+string(rv.Action)+rv.At.String()]:
 			// A review closes one decision and is carried by the one that
 			// supersedes it: the same review, shown once.
-			seen[rv.By+rv.Action+rv.At.String()] = true
+			seen[rv.By+string(rv.Action)+rv.At.String()] = true
 			history = append(history, *rv)
 		}
 	}

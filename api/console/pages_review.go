@@ -31,7 +31,7 @@ func fieldErrors(err error, lang string) map[string]string {
 func (c *Console) review(w http.ResponseWriter, r *http.Request, v *view) {
 	id := r.PathValue("id")
 	action, note := r.PostFormValue("action"), r.PostFormValue("note")
-	next, err := c.people.Review(r.Context(), v.Actor, id, action, note)
+	next, err := c.people.Review(r.Context(), v.Actor, id, gate.ReviewAction(action), note)
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/console/decisions/"+next.ID, http.StatusSeeOther)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,7 +9,7 @@ import (
 )
 
 // RecordAccess appends e to the access trail. An entry without an ID gets
-// "aud_" + a ULID made from e.At (so ids sort by time); without an At it is
+// gate.NewAuditID(e.At) (so ids sort by time); without an At it is
 // stamped now. Errors are *gate.Error: KindConflict when e.ID is taken,
 // KindUnavailable when the database could not be reached.
 func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
@@ -18,7 +17,7 @@ func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
 		e.At = time.Now()
 	}
 	if e.ID == "" {
-		e.ID = "aud_" + strings.TrimPrefix(gate.NewDecisionID(e.At), "dec_")
+		e.ID = gate.NewAuditID(e.At)
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO audit (id, at, actor, action, resource, resource_id, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.At.UTC(), e.Actor, e.Action, e.Resource, e.ResourceID, e.Detail)

@@ -161,9 +161,9 @@ func reviewWhere(f gate.ReviewFilter) (*where, error) {
 	w.addScope("d.region_code", f.Scope)
 	switch f.State {
 	case gate.ReviewOpen:
-		w.add("d.review_state = " + w.arg(gate.ReviewOpen) + " AND d.superseded_by IS NULL")
+		w.add("d.review_state = " + w.arg(string(gate.ReviewOpen)) + " AND d.superseded_by IS NULL")
 	case gate.ReviewClosed:
-		w.add("d.review_state = " + w.arg(gate.ReviewClosed))
+		w.add("d.review_state = " + w.arg(string(gate.ReviewClosed)))
 	default:
 		return nil, gate.Errorf(gate.KindInvalid, "invalid_review_state",
 			"review state %q is neither %q nor %q", f.State, gate.ReviewOpen, gate.ReviewClosed)

@@ -68,7 +68,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 			nextID = optionalString(next.ID)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, r.Action, r.Note, r.By, optionalTime(r.At), nextID); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, string(r.Action), r.Note, r.By, optionalTime(r.At), nextID); err != nil {
 			return err
 		}
 		if next != nil {

@@ -3,14 +3,13 @@ package sqlite
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
 )
 
 // RecordAccess appends e to the access trail. An entry without an ID gets
-// "aud_" + a ULID made from e.At (so ids sort by time); without an At it is
+// gate.NewAuditID(e.At) (so ids sort by time); without an At it is
 // stamped now. Errors are *gate.Error: KindConflict when e.ID is taken,
 // KindUnavailable when the database could not be reached.
 func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
@@ -18,7 +17,7 @@ func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
 		e.At = time.Now()
 	}
 	if e.ID == "" {
-		e.ID = "aud_" + strings.TrimPrefix(gate.NewDecisionID(e.At), "dec_")
+		e.ID = gate.NewAuditID(e.At)
 	}
 	_, err := s.writer.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, resource, resource_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, formatTime(e.At), e.Actor, e.Action, e.Resource, e.ResourceID, e.Detail)

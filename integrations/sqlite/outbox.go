@@ -11,13 +11,13 @@ import (
 )
 
 // insertCallbacks adds callbacks to the outbox in tx. A callback without an
-// ID gets "cb_" + a ULID; without a State it is pending; without a
+// ID gets gate.NewCallbackID; without a State it is pending; without a
 // CreatedAt it is created now. A zero NextAttempt is due at once.
 func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []gate.Callback) error {
 	now := time.Now()
 	for _, c := range callbacks {
 		if c.ID == "" {
-			c.ID = "cb_" + strings.TrimPrefix(gate.NewDecisionID(now), "dec_")
+			c.ID = gate.NewCallbackID(now)
 		}
 		if c.State == "" {
 			c.State = gate.CallbackPending

@@ -44,7 +44,7 @@ func TestReviewActionsAreKept(t *testing.T) {
 		FROM review_actions`).Scan(&n, &decisionID, &action, &note, &actor, &atText, &nextID); err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 || decisionID != d.ID || action != r.Action || note != r.Note || actor != r.By ||
+	if n != 1 || decisionID != d.ID || action != string(r.Action) || note != r.Note || actor != r.By ||
 		atText != formatTime(at) || nextID != next.ID {
 		t.Errorf("review_actions holds %d rows, the first (%s, %s, %q, %s, %s, %s); want 1 of the override",
 			n, decisionID, action, note, actor, atText, nextID)

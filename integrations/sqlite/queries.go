@@ -171,9 +171,9 @@ func reviewWhere(f gate.ReviewFilter) (*where, error) {
 	w.addClause(scopeClause("d.region_code", f.Scope))
 	switch f.State {
 	case gate.ReviewOpen:
-		w.add("d.review_state = ? AND d.superseded_by IS NULL", gate.ReviewOpen)
+		w.add("d.review_state = ? AND d.superseded_by IS NULL", string(gate.ReviewOpen))
 	case gate.ReviewClosed:
-		w.add("d.review_state = ?", gate.ReviewClosed)
+		w.add("d.review_state = ?", string(gate.ReviewClosed))
 	default:
 		return nil, gate.Errorf(gate.KindInvalid, "invalid_review_state",
 			"review state %q is neither %q nor %q", f.State, gate.ReviewOpen, gate.ReviewClosed)

@@ -47,7 +47,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	if err != nil {
 		return translate("read decision "+id, err)
 	}
-	if state.String != gate.ReviewOpen || supersededBy.Valid {
+	if state.String != string(gate.ReviewOpen) || supersededBy.Valid {
 		return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
 			"decision %s has no open review: it was reviewed or superseded", id)
 	}
@@ -73,7 +73,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		nextID = nullString(next.ID)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
-		VALUES (?, ?, ?, ?, ?, ?)`, id, r.Action, r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?)`, id, string(r.Action), r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
 		return translate(what, err)
 	}
 	if next != nil {

@@ -42,7 +42,7 @@ func testAudit(t *testing.T, s PeopleStore) {
 	}
 	for i, e := range recorded {
 		if i == len(recorded)-1 { // one entry comes with its id
-			e.ID = "aud_" + gate.NewDecisionID(e.At)[4:]
+			e.ID = gate.NewAuditID(e.At)
 			recorded[i].ID = e.ID
 		}
 		if err := s.RecordAccess(t.Context(), e); err != nil {

@@ -98,7 +98,7 @@ func testReviewDeadlines(t *testing.T, s PeopleStore) {
 }
 
 // review returns a closing review by reviewer.
-func review(action, reviewer string) gate.Review {
+func review(action gate.ReviewAction, reviewer string) gate.Review {
 	return gate.Review{State: gate.ReviewClosed, Action: action, Note: "Sudah diperiksa dengan data terbaru.",
 		By: reviewer, At: time.Date(2026, 11, 23, 9, 30, 15, 987_654_321, wib)}
 }

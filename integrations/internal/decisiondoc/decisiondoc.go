@@ -182,13 +182,14 @@ func FormatTime(t time.Time) string { return formatTime(t) }
 // EncodeReview returns the review document. It does not fail for any
 // gate.Review; the error is encoding/json's.
 func EncodeReview(r gate.Review) ([]byte, error) {
-	return json.Marshal(reviewDoc{State: r.State, Action: r.Action, Note: r.Note, By: r.By,
+	return json.Marshal(reviewDoc{State: string(r.State), Action: string(r.Action), Note: r.Note, By: r.By,
 		At: formatTime(r.At), DueAt: formatTime(r.DueAt)})
 }
 
 // DecodeReview reads a review document. At comes back in UTC, or as the
-// zero time when the document has none. It fails for invalid JSON and for
-// an at that is not in the documents' time layout.
+// zero time when the document has none. It fails for invalid JSON, for an
+// at that is not in the documents' time layout, and for a state or action
+// gate does not know.
 func DecodeReview(b []byte) (gate.Review, error) {
 	var doc reviewDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -202,7 +203,15 @@ func DecodeReview(b []byte) (gate.Review, error) {
 	if err != nil {
 		return gate.Review{}, fmt.Errorf("due_at: %w", err)
 	}
-	return gate.Review{State: doc.State, Action: doc.Action, Note: doc.Note, By: doc.By, At: at, DueAt: due}, nil
+	state, ok := gate.ParseReviewState(doc.State)
+	if !ok {
+		return gate.Review{}, fmt.Errorf("state: %q is not a review state", doc.State)
+	}
+	action, ok := gate.ParseReviewAction(doc.Action)
+	if !ok && doc.Action != "" {
+		return gate.Review{}, fmt.Errorf("action: %q is not a review action", doc.Action)
+	}
+	return gate.Review{State: state, Action: action, Note: doc.Note, By: doc.By, At: at, DueAt: due}, nil
 }
 
 // EncodeApplication returns the application document, or nil when a has no

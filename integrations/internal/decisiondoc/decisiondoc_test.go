@@ -225,6 +225,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"evidence as_of", func() error { _, err := DecodeEvidence([]byte(`{"as_of":"2026-01-02"}`)); return err }},
 		{"review not json", func() error { _, err := DecodeReview([]byte(``)); return err }},
 		{"review at", func() error { _, err := DecodeReview([]byte(`{"state":"closed","at":"yesterday"}`)); return err }},
+		{"review state", func() error { _, err := DecodeReview([]byte(`{"state":"pending"}`)); return err }},
+		{"review action", func() error { _, err := DecodeReview([]byte(`{"state":"closed","action":"approve"}`)); return err }},
 		{"application not json", func() error { _, err := DecodeApplication([]byte(`"x"`)); return err }},
 	}
 	for _, tt := range tests {
