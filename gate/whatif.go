@@ -43,7 +43,9 @@ func (r *RateLimited) Error() string {
 // whatIfChecks is how many workers a what-if of app looks up: none when the
 // policy does not gate it, else every listed worker or the policy's sample.
 func (p *People) whatIfChecks(app Application) int {
-	pol := p.gate().policy()
+	// The region's policy, as Evaluate looks up: a region that gates other
+	// permits or samples fewer workers is counted as it is checked.
+	pol := p.gate().policy().For(app.RegionCode)
 	if !pol.Gates(app.PermitType) || pol.Exempts(app.BusinessScale) {
 		return 0
 	}

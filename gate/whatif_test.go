@@ -69,3 +69,20 @@ func TestWhatIfChecks(t *testing.T) {
 		}
 	}
 }
+
+// A region's own policy counts, as Evaluate applies it: a region that
+// samples fewer workers, or does not gate the permit, is counted so.
+func TestWhatIfChecksFollowTheRegionsPolicy(t *testing.T) {
+	workers := make([]Worker, 7)
+	pol := DefaultPolicy()
+	sampled := DefaultPolicy()
+	sampled.WorkerSampleSize = 2
+	pol.Regions = map[string]Policy{"3171": sampled}
+	p := &People{Gate: &Service{Policy: pol}}
+	if got := p.whatIfChecks(Application{RegionCode: "3171", PermitType: PermitBusinessLicense, Workers: workers}); got != 2 {
+		t.Errorf("in the sampling region: %d, want 2", got)
+	}
+	if got := p.whatIfChecks(Application{RegionCode: "3273", PermitType: PermitBusinessLicense, Workers: workers}); got != 7 {
+		t.Errorf("elsewhere: %d, want 7", got)
+	}
+}
