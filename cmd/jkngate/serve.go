@@ -18,6 +18,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/support/logging"
 	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
@@ -59,7 +60,7 @@ func loadConfig(getenv func(string) string, mode string) (config.Config, gate.Po
 }
 
 // newLogger returns the process logger. Every record passes through
-// gate's masking handler, so NIKs, tokens and the configured secrets never
+// the masking handler (integrations/support/logging), so NIKs, tokens and the configured secrets never
 // reach the output, whoever logs them.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
@@ -74,7 +75,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	for _, c := range cfg.WebhookClients {
 		secrets = append(secrets, c.Secrets...)
 	}
-	return slog.New(gate.NewMaskingHandler(h, secrets...))
+	return slog.New(logging.NewMaskingHandler(h, secrets...))
 }
 
 // appStore is what the process needs of a store; *sqlite.Store and
