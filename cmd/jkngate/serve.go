@@ -137,6 +137,10 @@ func webhookClients(clients []config.WebhookClient) (map[string][]standardwebhoo
 // gracefully: in-flight webhooks finish and their decisions are recorded.
 // It prints the address it listens on; onListen, if set, is told it too.
 func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onListen func(addr string)) error {
+	background, err := c.background()
+	if err != nil {
+		return err
+	}
 	handler, err := c.handler(ctx)
 	if err != nil {
 		return err
@@ -151,14 +155,13 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 	if onListen != nil {
 		onListen(addr)
 	}
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	waitBackground, err := c.background(bgCtx)
-	if err != nil {
-		stopBackground()
+	// The jobs end with ctx, as the server starts its shutdown; serve
+	// returns once they have.
+	if err := background.Start(ctx); err != nil {
 		ln.Close()
 		return err
 	}
-	defer func() { stopBackground(); waitBackground() }()
+	defer background.Stop()
 	srv := newServer(c.cfg, handler, c.logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

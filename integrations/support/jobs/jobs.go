@@ -156,6 +156,9 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.started = true
 	ctx, r.cancel = context.WithCancel(ctx)
 	for _, j := range r.jobs {
+		// Every job's first run starts now: so the states say from here on,
+		// before the goroutines get to run.
+		j.state.Status = StatusRunning
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
