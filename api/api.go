@@ -19,6 +19,7 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/support/logging"
 )
 
 // Deps is what the API needs from the rest of the program.
@@ -33,7 +34,7 @@ type Deps struct {
 	// Info are reported by GET /readyz besides the checks, never failing it.
 	Info []Info
 	// Logger receives request logs and internal errors; discarded when nil.
-	// Its handler is wrapped in a gate.MaskingHandler unless it is one, so
+	// Its handler is wrapped in a logging.MaskingHandler unless it is one, so
 	// that lines are masked and carry the request-scoped attributes
 	// (request_id; client_id on the webhook; sub once a bearer token is
 	// verified), also those logged by gate with the request's context.
@@ -104,8 +105,8 @@ func New(d Deps) *echo.Echo {
 		callbackAllowPrivate: d.CallbackAllowPrivate, oss: d.OSS}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
-	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {
-		s.logger = slog.New(gate.NewMaskingHandler(s.logger.Handler()))
+	} else if _, ok := s.logger.Handler().(*logging.MaskingHandler); !ok {
+		s.logger = slog.New(logging.NewMaskingHandler(s.logger.Handler()))
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -193,7 +194,7 @@ func New(d Deps) *echo.Echo {
 // logged with it (the ...Context logging methods) carries them.
 func addLogAttrs(c echo.Context, attrs ...slog.Attr) {
 	req := c.Request()
-	c.SetRequest(req.WithContext(gate.WithLogAttrs(req.Context(), attrs...)))
+	c.SetRequest(req.WithContext(logging.WithLogAttrs(req.Context(), attrs...)))
 }
 
 // logRequests writes one line per request, with the request-scoped

@@ -16,13 +16,14 @@ import (
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/support/logging"
 )
 
 // newObservedAPI is the webhook API with metrics on reg and every log line,
 // gate's included, going as JSON to logs through the masking handler.
 func newObservedAPI(t *testing.T, reg *prometheus.Registry, logs *syncBuffer) *testAPI {
 	t.Helper()
-	logger := slog.New(gate.NewMaskingHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	logger := slog.New(logging.NewMaskingHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	onDecision, err := api.DecisionObserver(reg)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/support/logging"
 )
 
 //go:embed templates/*.tmpl static/*
@@ -74,8 +75,8 @@ func New(cfg Config) (*Console, error) {
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
-	} else if _, ok := c.logger.Handler().(*gate.MaskingHandler); !ok {
-		c.logger = slog.New(gate.NewMaskingHandler(c.logger.Handler()))
+	} else if _, ok := c.logger.Handler().(*logging.MaskingHandler); !ok {
+		c.logger = slog.New(logging.NewMaskingHandler(c.logger.Handler()))
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/storedeadline"
+	"github.com/jkngate/jkngate/integrations/support/jobs"
 )
 
 // retention runs "jkngate retention run": it erases worker-level personal
@@ -38,26 +39,21 @@ decisions it changed. serve does the same every hour.`)
 	return nil
 }
 
-// runRetention erases old personal data now and then every interval until
-// ctx ends.
-func runRetention(ctx context.Context, st gate.RetentionStore, retention, interval time.Duration, logger *slog.Logger) {
-	if retention <= 0 {
-		return
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+// retentionInterval is the wait between serve's retention passes.
+const retentionInterval = time.Hour
+
+// retentionPass is serve's retention job: one pass that erases the worker
+// data of decisions older than retention. A failed pass is returned (the
+// job runner logs it, and the next pass comes an interval later).
+func retentionPass(st gate.RetentionStore, retention time.Duration, logger *slog.Logger) jobs.Func {
+	return func(ctx context.Context) error {
 		n, err := gate.EraseOldPersonalData(ctx, st, time.Now(), retention)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.WarnContext(ctx, "retention pass failed", "error", err)
-		case n > 0:
+		if err != nil {
+			return fmt.Errorf("retention pass failed: %w", err)
+		}
+		if n > 0 {
 			logger.InfoContext(ctx, "retention: worker data erased", "decisions", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		return nil
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/sqlite"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/support/logging"
 	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
@@ -59,7 +60,7 @@ func loadConfig(getenv func(string) string, mode string) (config.Config, gate.Po
 }
 
 // newLogger returns the process logger. Every record passes through
-// gate's masking handler, so NIKs, tokens and the configured secrets never
+// the masking handler (integrations/support/logging), so NIKs, tokens and the configured secrets never
 // reach the output, whoever logs them.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
@@ -74,7 +75,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	for _, c := range cfg.WebhookClients {
 		secrets = append(secrets, c.Secrets...)
 	}
-	return slog.New(gate.NewMaskingHandler(h, secrets...))
+	return slog.New(logging.NewMaskingHandler(h, secrets...))
 }
 
 // appStore is what the process needs of a store; *sqlite.Store and
@@ -136,6 +137,10 @@ func webhookClients(clients []config.WebhookClient) (map[string][]standardwebhoo
 // gracefully: in-flight webhooks finish and their decisions are recorded.
 // It prints the address it listens on; onListen, if set, is told it too.
 func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onListen func(addr string)) error {
+	background, err := c.background()
+	if err != nil {
+		return err
+	}
 	handler, err := c.handler(ctx)
 	if err != nil {
 		return err
@@ -150,14 +155,13 @@ func (c *components) listenAndServe(ctx context.Context, stdout io.Writer, onLis
 	if onListen != nil {
 		onListen(addr)
 	}
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	waitBackground, err := c.background(bgCtx)
-	if err != nil {
-		stopBackground()
+	// The jobs end with ctx, as the server starts its shutdown; serve
+	// returns once they have.
+	if err := background.Start(ctx); err != nil {
 		ln.Close()
 		return err
 	}
-	defer func() { stopBackground(); waitBackground() }()
+	defer background.Stop()
 	srv := newServer(c.cfg, handler, c.logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +27,7 @@ import (
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/storedeadline"
 	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/support/jobs"
 	"github.com/jkngate/jkngate/integrations/tracing"
 )
 
@@ -48,6 +48,8 @@ type components struct {
 	// demoUsers, when set, are offered by the console's sign-in page
 	// (jkngate demo only).
 	demoUsers []console.DemoUser
+	// jobs are the background jobs, once background has built them.
+	jobs *jobs.Runner
 	// tracer is nil unless JKNGATE_TRACING is on; stopTracing flushes it.
 	tracer      trace.TracerProvider
 	stopTracing func(context.Context) error
@@ -148,11 +150,12 @@ func cacheKeys(cfg config.Config) (*cache.Keys, error) {
 	return keys, nil
 }
 
-// background starts the workers that run beside the API: callback delivery,
-// the recheck of decisions answered while BPJS was unreachable, and the
-// erasure of personal data past its retention. They
-// stop when ctx ends; wait returns when they have.
-func (c *components) background(ctx context.Context) (wait func(), err error) {
+// background returns the jobs that run beside the API, not yet started:
+// callback delivery, the recheck of decisions answered while BPJS was
+// unreachable, and (with JKNGATE_RETENTION) the hourly erasure of personal
+// data past its retention. Their states are reported by
+// jkngate_job_up{job}, jkngate_job_runs_total{job,result} and /readyz (info.jobs).
+func (c *components) background() (*jobs.Runner, error) {
 	secrets, err := webhookClients(c.cfg.WebhookClients)
 	if err != nil {
 		return nil, err
@@ -176,23 +179,35 @@ func (c *components) background(ctx context.Context) (wait func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		if err := worker.Run(ctx); err != nil {
-			c.logger.Error("callback worker stopped", "error", err)
-		}
-	}()
-	go func() {
-		defer wg.Done()
+	r := jobs.New(c.logger)
+	r.Add("callbacks", worker.Run)
+	r.Add("rechecks", func(ctx context.Context) error {
 		c.runRechecks(ctx, c.stores)
-	}()
-	go func() {
-		defer wg.Done()
-		runRetention(ctx, storedeadline.Retention(c.store, storedeadline.DefaultTimeout), c.cfg.Retention, time.Hour, c.logger)
-	}()
-	return wg.Wait, nil
+		return nil
+	})
+	if c.cfg.Retention > 0 {
+		st := storedeadline.Retention(c.store, storedeadline.DefaultTimeout)
+		r.AddPeriodic("retention", retentionInterval, retentionPass(st, c.cfg.Retention, c.logger))
+	}
+	if err := c.metrics.Register(r.Collector()); err != nil {
+		c.logger.Warn("job metrics not registered", "error", err)
+	}
+	c.jobs = r
+	return r, nil
+}
+
+// jobStates is /readyz's view of the background jobs, by name (none
+// before background has built them).
+func (c *components) jobStates(context.Context) any {
+	if c.jobs == nil {
+		return map[string]jobs.State{}
+	}
+	states := c.jobs.States()
+	out := make(map[string]jobs.State, len(states))
+	for _, s := range states {
+		out[s.Job] = s
+	}
+	return out
 }
 
 // authenticator verifies the people's tokens with the configured key
@@ -246,6 +261,9 @@ func (c *components) handler(ctx context.Context) (http.Handler, error) {
 	// The breakers' states are reported, never judged: an open breaker is
 	// an outage of BPJS, which the gate answers (REGISTRY_UNAVAILABLE).
 	info := []api.Info{{Name: "bpjs_breakers", Value: func(context.Context) any { return c.registry.BreakerStates() }}}
+	if c.jobs != nil {
+		info = append(info, api.Info{Name: "jobs", Value: c.jobStates})
+	}
 	con, err := c.consoleHandler()
 	if err != nil {
 		return nil, err

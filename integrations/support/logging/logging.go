@@ -1,14 +1,21 @@
-package gate
+// Package logging holds the process's slog plumbing: a handler that masks
+// personal data and secrets in every record, and the request-scoped
+// attributes it adds to lines logged with a request's context. The domain
+// (gate) logs through a plain *slog.Logger with the caller's context and
+// knows nothing of either.
+package logging
 
 import (
 	"context"
 	"log/slog"
 	"strings"
+
+	"github.com/jkngate/jkngate/gate"
 )
 
 // MaskingHandler is a slog.Handler that masks personal data and secrets in
 // every record before the next handler sees it: any run of exactly 16 digits
-// (a NIK) becomes its MaskNIK form, anything that looks like a JWT or a
+// (a NIK) becomes its gate.MaskNIK form, anything that looks like a JWT or a
 // Standard Webhooks secret is cut to its first characters, and every string
 // in Secrets is replaced by "****". Code does not have to remember to mask:
 // wrapping the process's handler once is enough.
@@ -146,7 +153,7 @@ func maskNIKs(s string) string {
 			if b == nil {
 				b = []byte(s)
 			}
-			copy(b[i-16:i], MaskNIK(s[i-16:i]))
+			copy(b[i-16:i], gate.MaskNIK(s[i-16:i]))
 		}
 		run = 0
 	}

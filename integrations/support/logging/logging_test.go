@@ -1,4 +1,4 @@
-package gate
+package logging
 
 import (
 	"bytes"
