@@ -58,7 +58,7 @@ func (s *server) getDecision(c echo.Context, a gate.Actor) error {
 func decisionIDParam(c echo.Context) (string, error) {
 	id := c.Param("decision_id")
 	if !strings.HasPrefix(id, decisionIDPrefix) || !ulidPart.MatchString(id[len(decisionIDPrefix):]) {
-		return "", &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "decision not found"}
+		return "", &gate.Error{Kind: gate.KindNotFound, Code: gate.CodeNotFound, Message: "decision not found"}
 	}
 	return id, nil
 }
