@@ -30,6 +30,9 @@ func TestErrorTable(t *testing.T) {
 		{&httperr.Error{Kind: httperr.KindUnauthenticated, Code: "unauthenticated", Message: "m"}, 401, "unauthenticated", map[string]string{"WWW-Authenticate": `Bearer realm="jkngate"`}},
 		{&httperr.Error{Kind: httperr.KindForbidden, Code: "forbidden", Message: "m"}, 403, "forbidden", nil},
 		{&httperr.Error{Kind: httperr.KindTooLarge, Code: "payload_too_large", Message: "m"}, 413, "payload_too_large", nil},
+		// An HTTP-layer error is answered as itself, whatever gate error it wraps.
+		{&httperr.Error{Kind: httperr.KindUnauthenticated, Code: "unauthenticated", Message: "m",
+			Err: &gate.Error{Kind: gate.KindUnavailable, Code: "store_unavailable", Message: "hidden"}}, 401, "unauthenticated", nil},
 		{gate.Errorf(gate.KindConflict, "wrapped", "outer: %w", errors.New("inner")), 409, "wrapped", nil},
 		{&gate.Error{Kind: gate.KindInternal, Code: "secret_detail", Message: "do not show"}, 500, "internal", nil},
 		{errors.New("boom"), 500, "internal", nil},
