@@ -162,7 +162,7 @@ func (p *fieldParser) err() error {
 		}
 		return ia - ib
 	})
-	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
+	return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidApplication,
 		Message: gate.FieldErrorsMessage("the application", len(fields), p.omitted), Fields: fields,
 		Omitted: p.omitted}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/jwks"
 )
@@ -99,7 +100,7 @@ var errInvalidToken = errors.New("invalid token")
 
 // Authenticate verifies the Authorization header's bearer token and returns
 // the actor it names. Roles outside officer, reviewer and admin, and region
-// codes that are not 2 or 4 digits, are dropped. Errors are *gate.Error of
+// codes that are not 2 or 4 digits, are dropped. Errors are *httperr.Error of
 // KindUnauthenticated with code "unauthenticated"; they wrap
 // errInvalidToken when a token was sent.
 func (a *Authenticator) Authenticate(ctx context.Context, authorization string) (gate.Actor, error) {
@@ -250,7 +251,7 @@ func (c tokenClaims) actor() gate.Actor {
 }
 
 func unauthenticated(msg string, cause error) error {
-	return &gate.Error{Kind: gate.KindUnauthenticated, Code: codeUnauthenticated, Message: msg, Err: cause}
+	return &httperr.Error{Kind: httperr.KindUnauthenticated, Code: httperr.CodeUnauthenticated, Message: msg, Err: cause}
 }
 
 // bearerChallenge is the WWW-Authenticate value of a 401 for err.
@@ -283,7 +284,7 @@ func (s *server) people(add func(string, echo.HandlerFunc, ...echo.MiddlewareFun
 		}
 		addLogAttrs(c, slog.String("sub", a.Subject))
 		if !a.HasAny(roles...) {
-			return &gate.Error{Kind: gate.KindForbidden, Code: codeForbidden,
+			return &httperr.Error{Kind: httperr.KindForbidden, Code: httperr.CodeForbidden,
 				Message: "the token's roles do not allow this"}
 		}
 		return h(c, a)

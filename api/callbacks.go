@@ -91,7 +91,7 @@ func (s *server) listCallbacks(c echo.Context, a gate.Actor) error {
 func (s *server) retryCallback(c echo.Context, a gate.Actor) error {
 	id := c.Param("id")
 	if !gate.ValidCallbackID(id) {
-		return &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "callback not found"}
+		return &gate.Error{Kind: gate.KindNotFound, Code: gate.CodeNotFound, Message: "callback not found"}
 	}
 	cb, err := s.peopleSvc.RetryCallback(c.Request().Context(), a, id)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -120,7 +121,7 @@ func (s *server) bpjsError(c echo.Context, err error) BPJSErrorJSON {
 			Message: "no BPJS employer data source is configured"}}
 	}
 	s.logger.WarnContext(c.Request().Context(), "employer lookup failed", "err", err)
-	return BPJSErrorJSON{Error: ErrorDetailJSON{Code: "registry_unavailable",
+	return BPJSErrorJSON{Error: ErrorDetailJSON{Code: httperr.CodeRegistryUnavailable,
 		Message: "BPJS Kesehatan could not be reached; try again later"}}
 }
 
@@ -133,7 +134,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	obj, err := decodeJSONObject(body, codeInvalidApplication, "the application")
+	obj, err := decodeJSONObject(body, gate.CodeInvalidApplication, "the application")
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func (s *server) evaluateCompany(c echo.Context, a gate.Actor) error {
 		obj["nib"], _ = json.Marshal(nib)
 	case json.Unmarshal(obj["nib"], &bodyNIB) == nil && bodyNIB != nib:
 		// (A nib of the wrong type is parseApplication's to report.)
-		return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
+		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidApplication,
 			Message: "the application has 1 invalid field(s)",
 			Fields:  []gate.FieldError{{Field: "nib", Message: "must equal the NIB in the path"}}}
 	}
@@ -178,7 +179,7 @@ func decodeJSONObject(body []byte, code, what string) (map[string]json.RawMessag
 		if errors.As(err, &te) || (err == nil && obj == nil) {
 			msg = "the body must be a JSON object"
 		}
-		return nil, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON, Message: msg}
+		return nil, &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeMalformedJSON, Message: msg}
 	}
 	return obj, nil
 }

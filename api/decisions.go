@@ -57,7 +57,7 @@ func (s *server) getDecision(c echo.Context, a gate.Actor) error {
 func decisionIDParam(c echo.Context) (string, error) {
 	id := c.Param("decision_id")
 	if !gate.ValidDecisionID(id) {
-		return "", &gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "decision not found"}
+		return "", &gate.Error{Kind: gate.KindNotFound, Code: gate.CodeNotFound, Message: "decision not found"}
 	}
 	return id, nil
 }

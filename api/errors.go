@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -34,29 +35,26 @@ type FieldJSON struct {
 	Message string `json:"message"`
 }
 
-// The people's API's error codes (README, "The people's API") besides gate's own.
-const (
-	codeUnauthenticated = "unauthenticated"
-	codeForbidden       = "forbidden"
-	codeInvalidQuery    = "invalid_query"
-)
-
 // statusByKind is the one table from gate error kinds to HTTP statuses.
 // KindInternal is absent on purpose: internal errors are never shown.
 var statusByKind = map[gate.Kind]int{
-	gate.KindInvalid:         http.StatusUnprocessableEntity,
-	gate.KindNotFound:        http.StatusNotFound,
-	gate.KindConflict:        http.StatusConflict,
-	gate.KindUnavailable:     http.StatusServiceUnavailable,
-	gate.KindUnauthenticated: http.StatusUnauthorized,
-	gate.KindForbidden:       http.StatusForbidden,
-	gate.KindTooLarge:        http.StatusRequestEntityTooLarge,
+	gate.KindInvalid:     http.StatusUnprocessableEntity,
+	gate.KindNotFound:    http.StatusNotFound,
+	gate.KindConflict:    http.StatusConflict,
+	gate.KindUnavailable: http.StatusServiceUnavailable,
+}
+
+// statusByHTTPKind is the table of the HTTP layer's own error kinds.
+var statusByHTTPKind = map[httperr.Kind]int{
+	httperr.KindUnauthenticated: http.StatusUnauthorized,
+	httperr.KindForbidden:       http.StatusForbidden,
+	httperr.KindTooLarge:        http.StatusRequestEntityTooLarge,
 }
 
 // statusByCode overrides statusByKind for codes whose status differs from
 // their kind's.
 var statusByCode = map[string]int{
-	codeMalformedJSON:         http.StatusBadRequest,
+	httperr.CodeMalformedJSON: http.StatusBadRequest,
 	gate.CodeInvalidWebhookID: http.StatusBadRequest,
 	gate.CodeRateLimited:      http.StatusTooManyRequests,
 }
@@ -65,22 +63,22 @@ var statusByCode = map[string]int{
 // token (the webhook is authenticated by its signature), so that their 401
 // does not invite the sender to send one.
 var noBearerChallenge = map[string]bool{
-	codeMissingSignatureHeaders: true,
-	codeInvalidSignature:        true,
-	codeTimestampOutOfTolerance: true,
+	httperr.CodeMissingSignatureHeaders: true,
+	httperr.CodeInvalidSignature:        true,
+	httperr.CodeTimestampOutOfTolerance: true,
 }
 
 // codeByStatus names Echo's own errors (no route, wrong method, ...).
 var codeByStatus = map[int]string{
-	http.StatusNotFound:              "not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusBadRequest:            "bad_request",
-	http.StatusUnauthorized:          "unauthenticated",
-	http.StatusForbidden:             "forbidden",
-	http.StatusTooManyRequests:       "too_many_requests",
-	http.StatusServiceUnavailable:    "unavailable",
+	http.StatusNotFound:              gate.CodeNotFound,
+	http.StatusMethodNotAllowed:      httperr.CodeMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: httperr.CodePayloadTooLarge,
+	http.StatusUnsupportedMediaType:  httperr.CodeUnsupportedMediaType,
+	http.StatusBadRequest:            httperr.CodeBadRequest,
+	http.StatusUnauthorized:          httperr.CodeUnauthenticated,
+	http.StatusForbidden:             httperr.CodeForbidden,
+	http.StatusTooManyRequests:       httperr.CodeTooManyRequests,
+	http.StatusServiceUnavailable:    httperr.CodeUnavailable,
 }
 
 // retryAfterSeconds is what an unavailable answer asks the caller to wait.
@@ -117,6 +115,18 @@ func (s *server) handleError(err error, c echo.Context) {
 // errorResponse maps err to a status and body. Errors it does not recognize
 // are logged at error level and answered with a generic 500.
 func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
+	// The HTTP layer's errors are made at the edge and wrap at most their
+	// cause, which is never shown; so they are looked for first.
+	var hte *httperr.Error
+	if errors.As(err, &hte) {
+		if status, ok := statusByHTTPKind[hte.Kind]; ok {
+			code := hte.Code
+			if code == "" {
+				code = hte.Kind.String()
+			}
+			return status, ErrorJSON{Error: ErrorDetailJSON{Code: code, Message: hte.Message}}
+		}
+	}
 	var ge *gate.Error
 	if errors.As(err, &ge) {
 		status, ok := statusByCode[ge.Code]
@@ -156,7 +166,18 @@ func (s *server) errorResponse(err error, c echo.Context) (int, ErrorJSON) {
 	}
 	s.logger.ErrorContext(c.Request().Context(), "internal error", "err", err)
 	return http.StatusInternalServerError, ErrorJSON{Error: ErrorDetailJSON{
-		Code: "internal", Message: "internal error; the request id identifies it in the logs"}}
+		Code: httperr.CodeInternal, Message: "internal error; the request id identifies it in the logs"}}
+}
+
+// codeOf is the code err is answered with, when it is one of the known
+// errors: its *httperr.Error's (looked for first, as errorResponse does),
+// else its *gate.Error's, else "".
+func codeOf(err error) string {
+	var hte *httperr.Error
+	if errors.As(err, &hte) {
+		return hte.Code
+	}
+	return gate.CodeOf(err)
 }
 
 // panicError carries a recovered panic and its stack to handleError, which

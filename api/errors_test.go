@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -26,9 +27,12 @@ func TestErrorTable(t *testing.T) {
 		{&gate.Error{Kind: gate.KindNotFound, Code: "not_found", Message: "m"}, 404, "not_found", nil},
 		{&gate.Error{Kind: gate.KindConflict, Code: "already_reviewed", Message: "m"}, 409, "already_reviewed", nil},
 		{&gate.Error{Kind: gate.KindUnavailable, Code: "store_unavailable", Message: "m"}, 503, "store_unavailable", map[string]string{"Retry-After": "5"}},
-		{&gate.Error{Kind: gate.KindUnauthenticated, Code: "unauthenticated", Message: "m"}, 401, "unauthenticated", map[string]string{"WWW-Authenticate": `Bearer realm="jkngate"`}},
-		{&gate.Error{Kind: gate.KindForbidden, Code: "forbidden", Message: "m"}, 403, "forbidden", nil},
-		{&gate.Error{Kind: gate.KindTooLarge, Code: "payload_too_large", Message: "m"}, 413, "payload_too_large", nil},
+		{&httperr.Error{Kind: httperr.KindUnauthenticated, Code: "unauthenticated", Message: "m"}, 401, "unauthenticated", map[string]string{"WWW-Authenticate": `Bearer realm="jkngate"`}},
+		{&httperr.Error{Kind: httperr.KindForbidden, Code: "forbidden", Message: "m"}, 403, "forbidden", nil},
+		{&httperr.Error{Kind: httperr.KindTooLarge, Code: "payload_too_large", Message: "m"}, 413, "payload_too_large", nil},
+		// An HTTP-layer error is answered as itself, whatever gate error it wraps.
+		{&httperr.Error{Kind: httperr.KindUnauthenticated, Code: "unauthenticated", Message: "m",
+			Err: &gate.Error{Kind: gate.KindUnavailable, Code: "store_unavailable", Message: "hidden"}}, 401, "unauthenticated", nil},
 		{gate.Errorf(gate.KindConflict, "wrapped", "outer: %w", errors.New("inner")), 409, "wrapped", nil},
 		{&gate.Error{Kind: gate.KindInternal, Code: "secret_detail", Message: "do not show"}, 500, "internal", nil},
 		{errors.New("boom"), 500, "internal", nil},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/api/upload"
 	"github.com/jkngate/jkngate/gate"
 )
@@ -13,9 +14,6 @@ import (
 // MaxImportBytes bounds an uploaded BPJS data file (POST /v1/imports). The
 // upload is streamed to a temporary file, never held in memory.
 const MaxImportBytes = upload.MaxBytes
-
-// codeImportRefused answers a file with invalid rows (422, with the report).
-const codeImportRefused = "import_refused"
 
 // ImportJSON is one import of a BPJS data file. ID is null for a refused
 // file, which is not recorded.
@@ -87,7 +85,7 @@ func (s *server) uploadImport(c echo.Context, a gate.Actor) error {
 	if rep.Accepted {
 		return c.JSON(http.StatusOK, out)
 	}
-	out.Error = &ErrorDetailJSON{Code: codeImportRefused,
+	out.Error = &ErrorDetailJSON{Code: httperr.CodeImportRefused,
 		Message: fmt.Sprintf("the file has %d invalid rows or columns; nothing was applied", len(rep.Problems)+rep.MoreProblems),
 		Fields:  []FieldJSON{{Field: "file", Message: "see problems"}}}
 	return c.JSON(http.StatusUnprocessableEntity, out)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/promreg"
 )
@@ -20,8 +21,8 @@ const routeUnmatched = "unmatched"
 
 // verificationFailureCodes are the webhook codes counted in
 // jkngate_webhook_verification_failures_total.
-var verificationFailureCodes = []string{codeMissingSignatureHeaders, codeInvalidSignature,
-	codeTimestampOutOfTolerance, codeUnknownClient, codePayloadTooLarge}
+var verificationFailureCodes = []string{httperr.CodeMissingSignatureHeaders, httperr.CodeInvalidSignature,
+	httperr.CodeTimestampOutOfTolerance, httperr.CodeUnknownClient, httperr.CodePayloadTooLarge}
 
 // httpMetrics are the API's collectors; a nil *httpMetrics records nothing.
 type httpMetrics struct {
@@ -86,7 +87,7 @@ func (m *httpMetrics) webhookRefused(err error) error {
 	if m == nil {
 		return err
 	}
-	code := gate.CodeOf(err)
+	code := codeOf(err)
 	for _, c := range verificationFailureCodes {
 		if code == c {
 			m.verifyFailures.WithLabelValues(code).Inc()

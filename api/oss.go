@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/oss"
 )
@@ -92,7 +93,7 @@ func (s *server) receiveNIB(c echo.Context) error {
 	req := c.Request()
 	body, err := readBody(req, maxOSSBody)
 	if err != nil {
-		if gate.KindOf(err) == gate.KindTooLarge {
+		if httperr.KindOf(err) == httperr.KindTooLarge {
 			return ossReply(c, http.StatusRequestEntityTooLarge, false,
 				fmt.Sprintf("Data Parameter Salah: body melebihi %d byte", maxOSSBody))
 		}

@@ -52,7 +52,7 @@ func (q *queryParser) err() error {
 	if omitted > 0 {
 		msg += fmt.Sprintf("; the first %d are listed, %d more are not", len(listed), omitted)
 	}
-	return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidQuery, Message: msg, Fields: listed, Omitted: omitted}
+	return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidQuery, Message: msg, Fields: listed, Omitted: omitted}
 }
 
 // str returns the parameter's value; "" when absent. A parameter given

@@ -10,9 +10,6 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// codeInvalidReview is a review action's 422 code (gate uses it too).
-const codeInvalidReview = "invalid_review"
-
 // maxReviewBody bounds a review action's body; the note is at most 2,000
 // characters.
 const maxReviewBody = 64 << 10
@@ -51,7 +48,7 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	obj, err := decodeJSONObject(body, codeInvalidReview, "the review action")
+	obj, err := decodeJSONObject(body, gate.CodeInvalidReview, "the review action")
 	if err != nil {
 		return err
 	}
@@ -66,7 +63,7 @@ func (s *server) reviewDecision(c echo.Context, a gate.Actor) error {
 		}
 	}
 	if len(fields) > 0 {
-		return &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidReview, Message: "the review action is invalid",
+		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidReview, Message: "the review action is invalid",
 			Fields: fields}
 	}
 	id, err := decisionIDParam(c)

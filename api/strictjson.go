@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -74,7 +75,7 @@ type pathPart struct {
 }
 
 func (s *jsonScanner) fail(what string) error {
-	return &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON,
+	return &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeMalformedJSON,
 		Message: fmt.Sprintf("the body is not valid JSON: %s at offset %d", what, s.i)}
 }
 

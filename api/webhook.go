@@ -12,21 +12,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/callback"
 	"github.com/jkngate/jkngate/integrations/standardwebhooks"
-)
-
-// The webhook's error codes (README, "The webhook in brief").
-const (
-	codeMalformedJSON           = "malformed_json"
-	codeMissingSignatureHeaders = "missing_signature_headers"
-	codeInvalidSignature        = "invalid_signature"
-	codeTimestampOutOfTolerance = "timestamp_out_of_tolerance"
-	codeUnknownClient           = "unknown_client"
-	codePayloadTooLarge         = "payload_too_large"
-	codeInvalidApplication      = "invalid_application"
-	codeUnsupportedEventType    = "unsupported_event_type"
 )
 
 // maxWebhookBody is the largest webhook body accepted (README, "The webhook in brief").
@@ -43,7 +32,7 @@ func (s *server) receiveWebhook(c echo.Context) error {
 	clientID := c.Param("client_id")
 	secrets, ok := s.clients[clientID]
 	if !ok || len(secrets) == 0 {
-		return s.metrics.webhookRefused(&gate.Error{Kind: gate.KindNotFound, Code: codeUnknownClient,
+		return s.metrics.webhookRefused(&gate.Error{Kind: gate.KindNotFound, Code: httperr.CodeUnknownClient,
 			Message: "no webhook client with this id"})
 	}
 	req := c.Request()
@@ -80,7 +69,7 @@ func (s *server) receiveWebhook(c echo.Context) error {
 // readBody reads at most limit bytes, also from bodies without a
 // Content-Length, and answers payload_too_large beyond that.
 func readBody(req *http.Request, limit int64) ([]byte, error) {
-	tooLarge := &gate.Error{Kind: gate.KindTooLarge, Code: codePayloadTooLarge,
+	tooLarge := &httperr.Error{Kind: httperr.KindTooLarge, Code: httperr.CodePayloadTooLarge,
 		Message: fmt.Sprintf("the body must be at most %d bytes", limit)}
 	if req.ContentLength > limit {
 		return nil, tooLarge
@@ -91,7 +80,7 @@ func readBody(req *http.Request, limit int64) ([]byte, error) {
 		if errors.As(err, &mbe) {
 			return nil, tooLarge
 		}
-		return nil, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON,
+		return nil, &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeMalformedJSON,
 			Message: "the body could not be read", Err: err}
 	}
 	if int64(len(body)) > limit {
@@ -102,14 +91,14 @@ func readBody(req *http.Request, limit int64) ([]byte, error) {
 
 // signatureError maps a standardwebhooks error to the webhook's documented 401 codes.
 func signatureError(err error) error {
-	code := codeInvalidSignature
+	code := httperr.CodeInvalidSignature
 	switch {
 	case errors.Is(err, standardwebhooks.ErrMissingHeaders):
-		code = codeMissingSignatureHeaders
+		code = httperr.CodeMissingSignatureHeaders
 	case errors.Is(err, standardwebhooks.ErrTimestampOutOfTolerance):
-		code = codeTimestampOutOfTolerance
+		code = httperr.CodeTimestampOutOfTolerance
 	}
-	return &gate.Error{Kind: gate.KindUnauthenticated, Code: code, Message: err.Error()}
+	return &httperr.Error{Kind: httperr.KindUnauthenticated, Code: code, Message: err.Error()}
 }
 
 // parseSubmission decodes an application.submitted event. Invalid JSON is
@@ -119,7 +108,7 @@ func signatureError(err error) error {
 func parseSubmission(body []byte) (gate.Application, error) {
 	shape, err := checkJSON(body)
 	if err != nil {
-		return gate.Application{}, limitError(err, codeInvalidApplication, "the application")
+		return gate.Application{}, limitError(err, gate.CodeInvalidApplication, "the application")
 	}
 	if !shape.foldedKeys {
 		if app, ok := parseValidSubmission(body); ok {
@@ -133,7 +122,7 @@ func parseSubmission(body []byte) (gate.Application, error) {
 		if errors.As(err, &te) || err == nil {
 			msg = "the body must be a JSON object"
 		}
-		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeMalformedJSON, Message: msg}
+		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeMalformedJSON, Message: msg}
 	}
 	typeField := misspeltKeys(event, "", eventFields)
 	var typ string
@@ -143,7 +132,7 @@ func parseSubmission(body []byte) (gate.Application, error) {
 	case json.Unmarshal(raw, &typ) != nil:
 		typeField = append(typeField, gate.FieldError{Field: "type", Message: "must be a string"})
 	case typ != eventApplicationSubmitted:
-		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: codeUnsupportedEventType,
+		return gate.Application{}, &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeUnsupportedEventType,
 			Message: fmt.Sprintf("event type %q is not supported", truncate(typ, 64)),
 			Fields:  []gate.FieldError{{Field: "type", Message: "must be " + eventApplicationSubmitted}}}
 	}
@@ -162,7 +151,7 @@ func parseSubmission(body []byte) (gate.Application, error) {
 		omitted += len(fields) - gate.MaxFieldErrors
 		fields = fields[:gate.MaxFieldErrors]
 	}
-	return app, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication,
+	return app, &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidApplication,
 		Message: gate.FieldErrorsMessage("the application", len(fields), omitted), Fields: fields, Omitted: omitted}
 }
 
@@ -178,7 +167,7 @@ func (s *server) checkCallbackURL(app gate.Application, err error, prefix string
 	field := prefix + "callback_url"
 	var ge *gate.Error
 	if errors.As(err, &ge) {
-		if ge.Code != codeInvalidApplication || slices.ContainsFunc(ge.Fields, func(f gate.FieldError) bool { return f.Field == field }) {
+		if ge.Code != gate.CodeInvalidApplication || slices.ContainsFunc(ge.Fields, func(f gate.FieldError) bool { return f.Field == field }) {
 			return err
 		}
 	} else if err != nil {
@@ -193,7 +182,7 @@ func (s *server) checkCallbackURL(app gate.Application, err error, prefix string
 		msg = "must not point to a loopback, private, link-local or otherwise internal address (" +
 			strings.TrimPrefix(cerr.Error(), callback.ErrRefusedAddress.Error()+": ") + ")"
 	}
-	out := gate.Error{Kind: gate.KindInvalid, Code: codeInvalidApplication}
+	out := gate.Error{Kind: gate.KindInvalid, Code: gate.CodeInvalidApplication}
 	if ge != nil {
 		out = *ge
 	}

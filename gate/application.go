@@ -147,7 +147,7 @@ func (a *Application) Validate() error {
 			add(f.name, "%s", msg)
 		}
 	}
-	if err := fs.Error("invalid_application", "the application"); err != nil {
+	if err := fs.Error(CodeInvalidApplication, "the application"); err != nil {
 		return err
 	}
 	return nil

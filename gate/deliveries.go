@@ -39,7 +39,7 @@ func (p *People) Callbacks(ctx context.Context, a Actor, f CallbackFilter) (item
 	switch f.State {
 	case "", CallbackPending, CallbackDelivered, CallbackFailed:
 	default:
-		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "state must be pending, delivered or failed",
+		return nil, "", &Error{Kind: KindInvalid, Code: CodeInvalidQuery, Message: "state must be pending, delivered or failed",
 			Fields: []FieldError{{Field: "state", Message: "must be pending, delivered or failed"}}}
 	}
 	f.Limit = pageSize(f.Limit)

@@ -7,19 +7,18 @@ import (
 )
 
 // Kind classifies an error so that adapters (HTTP, CLI) can map it to a
-// response without knowing where it came from.
+// response without knowing where it came from. Refusals that exist only
+// because a request came over HTTP (credentials, roles, body size) are the
+// HTTP layer's own kinds, not gate's.
 type Kind int
 
 // The error kinds gate and its adapters use.
 const (
-	KindInternal        Kind = iota // a bug or an unexpected failure
-	KindInvalid                     // the caller sent something malformed
-	KindNotFound                    // no such thing (or not visible to the caller)
-	KindConflict                    // the thing exists already or changed meanwhile
-	KindUnavailable                 // a dependency could not be reached; try again
-	KindUnauthenticated             // no or bad credentials
-	KindForbidden                   // credentials fine, permission missing
-	KindTooLarge                    // the request body is over the limit
+	KindInternal    Kind = iota // a bug or an unexpected failure
+	KindInvalid                 // the caller sent something malformed
+	KindNotFound                // no such thing (or not visible to the caller)
+	KindConflict                // the thing exists already or changed meanwhile
+	KindUnavailable             // a dependency could not be reached; try again
 )
 
 func (k Kind) String() string {
@@ -32,12 +31,6 @@ func (k Kind) String() string {
 		return "conflict"
 	case KindUnavailable:
 		return "unavailable"
-	case KindUnauthenticated:
-		return "unauthenticated"
-	case KindForbidden:
-		return "forbidden"
-	case KindTooLarge:
-		return "too_large"
 	default:
 		return "internal"
 	}
@@ -86,12 +79,10 @@ func (e *Error) Is(target error) bool {
 
 // Sentinels for errors.Is checks by kind: errors.Is(err, gate.ErrNotFound).
 var (
-	ErrInvalid         = &Error{Kind: KindInvalid}
-	ErrNotFound        = &Error{Kind: KindNotFound}
-	ErrConflict        = &Error{Kind: KindConflict}
-	ErrUnavailable     = &Error{Kind: KindUnavailable}
-	ErrUnauthenticated = &Error{Kind: KindUnauthenticated}
-	ErrForbidden       = &Error{Kind: KindForbidden}
+	ErrInvalid     = &Error{Kind: KindInvalid}
+	ErrNotFound    = &Error{Kind: KindNotFound}
+	ErrConflict    = &Error{Kind: KindConflict}
+	ErrUnavailable = &Error{Kind: KindUnavailable}
 )
 
 // Errorf builds an *Error of the given kind and code; a %w verb in format

@@ -96,12 +96,12 @@ type Importer interface {
 // trail or store fails.
 func (p *People) Import(ctx context.Context, a Actor, kind ImportKind, f ImportFile) (ImportReport, error) {
 	if !kind.Valid() {
-		return ImportReport{}, &Error{Kind: KindInvalid, Code: "invalid_import_kind",
+		return ImportReport{}, &Error{Kind: KindInvalid, Code: CodeInvalidImportKind,
 			Message: "kind must be employers or participants",
 			Fields:  []FieldError{{Field: "kind", Message: "must be employers or participants"}}}
 	}
 	if p.Importer == nil {
-		return ImportReport{}, &Error{Kind: KindUnavailable, Code: "imports_unavailable", Message: "imports are not configured"}
+		return ImportReport{}, &Error{Kind: KindUnavailable, Code: CodeImportsUnavailable, Message: "imports are not configured"}
 	}
 	if err := p.audit(ctx, a, "imports.upload", "imports", "", string(kind)+" "+f.FileName); err != nil {
 		return ImportReport{}, err
@@ -115,7 +115,7 @@ func (p *People) Import(ctx context.Context, a Actor, kind ImportKind, f ImportF
 // nothing is served when it cannot be recorded.
 func (p *People) Imports(ctx context.Context, a Actor, limit int) ([]ImportRecord, error) {
 	if p.Importer == nil {
-		return nil, &Error{Kind: KindUnavailable, Code: "imports_unavailable", Message: "imports are not configured"}
+		return nil, &Error{Kind: KindUnavailable, Code: CodeImportsUnavailable, Message: "imports are not configured"}
 	}
 	items, err := p.Importer.Imports(ctx, pageSize(limit))
 	if err != nil {

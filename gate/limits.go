@@ -30,10 +30,6 @@ const (
 	MaxArrearsAmount = 1_000_000_000_000_000
 )
 
-// CodeInvalidWebhookID is the error code of a webhook-id that is not 1 to
-// MaxWebhookIDLength characters of printable ASCII.
-const CodeInvalidWebhookID = "invalid_webhook_id"
-
 // CheckWebhookID returns nil for a valid webhook-id (ValidWebhookID), else
 // a KindInvalid *Error with code invalid_webhook_id whose message never
 // repeats the id. The webhook handler and Submit both use it, so the answer

@@ -52,7 +52,7 @@ const (
 )
 
 func notFound(what string) error {
-	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+	return &Error{Kind: KindNotFound, Code: CodeNotFound, Message: what + " not found"}
 }
 
 // Company returns the company's BPJS data and its decisions in the actor's
@@ -60,7 +60,7 @@ func notFound(what string) error {
 // company has no decision in the actor's regions (admins see any company).
 func (p *People) Company(ctx context.Context, a Actor, nib string) (CompanyView, error) {
 	if !ValidNIB(nib) {
-		return CompanyView{}, &Error{Kind: KindInvalid, Code: "invalid_nib", Message: "the NIB is malformed",
+		return CompanyView{}, &Error{Kind: KindInvalid, Code: CodeInvalidNIB, Message: "the NIB is malformed",
 			Fields: []FieldError{{Field: "nib", Message: "must be 13 digits"}}}
 	}
 	scope := a.Scope()
@@ -192,11 +192,11 @@ func (p *People) Reviews(ctx context.Context, a Actor, f ReviewFilter) (items []
 		f.State = ReviewOpen
 	}
 	if f.State != ReviewOpen && f.State != ReviewClosed {
-		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "state must be open or closed",
+		return nil, "", &Error{Kind: KindInvalid, Code: CodeInvalidQuery, Message: "state must be open or closed",
 			Fields: []FieldError{{Field: "state", Message: "must be open or closed"}}}
 	}
 	if f.Overdue && f.State != ReviewOpen {
-		return nil, "", &Error{Kind: KindInvalid, Code: "invalid_query", Message: "only open reviews can be overdue",
+		return nil, "", &Error{Kind: KindInvalid, Code: CodeInvalidQuery, Message: "only open reviews can be overdue",
 			Fields: []FieldError{{Field: "overdue", Message: "needs state=open"}}}
 	}
 	f.Scope = a.Scope()
@@ -254,6 +254,6 @@ func (p *People) audit(ctx context.Context, a Actor, action, resource, id, detai
 		p.Logger.WarnContext(ctx, "audit trail write failed; the data is not served", "action", action,
 			"actor", strconv.QuoteToASCII(a.Subject), "resource_id", id, "error", err)
 	}
-	return &Error{Kind: KindUnavailable, Code: "store_unavailable",
+	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable,
 		Message: "the access could not be recorded in the audit trail, so nothing is served; try again", Err: err}
 }

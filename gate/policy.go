@@ -193,7 +193,7 @@ func (p Policy) Validate() error {
 	}
 	slices.SortFunc(fs, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 	if len(fs) > 0 {
-		return &Error{Kind: KindInvalid, Code: "invalid_policy",
+		return &Error{Kind: KindInvalid, Code: CodeInvalidPolicy,
 			Message: fmt.Sprintf("the policy has %d invalid field(s)", len(fs)), Fields: fs}
 	}
 	return nil

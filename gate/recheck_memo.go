@@ -9,9 +9,9 @@ import (
 // its own limits left no room in time: the call was throttled, BPJS did not
 // fail it.
 var throttledCodes = map[string]bool{
-	"bpjs_rate_limited":     true,
-	"bpjs_busy":             true,
-	"bpjs_lookup_abandoned": true,
+	CodeBPJSRateLimited:     true,
+	CodeBPJSBusy:            true,
+	CodeBPJSLookupAbandoned: true,
 }
 
 // memoRegistry remembers every answer, and every error, of the Registry it

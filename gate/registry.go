@@ -107,7 +107,3 @@ type Registry interface {
 	// Participant looks a participant up by NIK.
 	Participant(ctx context.Context, nik string) (ParticipantLookup, error)
 }
-
-// CodeEmployerSourceDisabled is the error code a Registry returns from
-// Employer when it has no employer data source.
-const CodeEmployerSourceDisabled = "employer_source_disabled"

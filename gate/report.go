@@ -65,7 +65,7 @@ func (p *People) Coverage(ctx context.Context, a Actor, f DecisionFilter, groupB
 		groupBy = GroupByRegion
 	}
 	if !contains(GroupBys, groupBy) {
-		return CoverageReport{}, &Error{Kind: KindInvalid, Code: "invalid_query", Message: "unknown grouping",
+		return CoverageReport{}, &Error{Kind: KindInvalid, Code: CodeInvalidQuery, Message: "unknown grouping",
 			Fields: []FieldError{{Field: "group_by", Message: "must be region, province, kbli or scale"}}}
 	}
 	f.Scope = a.Scope()

@@ -60,7 +60,7 @@ func (p *People) Review(ctx context.Context, a Actor, id string, action ReviewAc
 		next = g.newDecision(v, from, now)
 	case ActionReevaluate:
 		if workersErased(d.Application) {
-			return Decision{}, &Error{Kind: KindConflict, Code: "personal_data_erased",
+			return Decision{}, &Error{Kind: KindConflict, Code: CodePersonalDataErased,
 				Message: "the application's worker data was erased under the retention policy; it cannot be evaluated again"}
 		}
 		if p.Invalidator != nil {
@@ -114,13 +114,13 @@ func validateReview(action ReviewAction, note string) error {
 		fs = append(fs, FieldError{Field: "note", Message: msg})
 	}
 	if len(fs) > 0 {
-		return &Error{Kind: KindInvalid, Code: "invalid_review", Message: "the review action is invalid", Fields: fs}
+		return &Error{Kind: KindInvalid, Code: CodeInvalidReview, Message: "the review action is invalid", Fields: fs}
 	}
 	return nil
 }
 
 func alreadyReviewed(id string) error {
-	return &Error{Kind: KindConflict, Code: "already_reviewed",
+	return &Error{Kind: KindConflict, Code: CodeAlreadyReviewed,
 		Message: fmt.Sprintf("decision %s has already been reviewed or superseded", id)}
 }
 

@@ -177,7 +177,7 @@ func (s *Service) lookUp(ctx context.Context, app Application) Findings {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			// The budget is spent: what was not started is unknown.
-			f.Workers[i].Err = Errorf(KindUnavailable, "lookup_budget_exceeded",
+			f.Workers[i].Err = Errorf(KindUnavailable, CodeLookupBudgetExceeded,
 				"no time left to look the worker up: %w", ctx.Err())
 			continue
 		}
@@ -215,6 +215,6 @@ func (s *Service) log() *slog.Logger {
 }
 
 func storeUnavailable(err error) error {
-	return &Error{Kind: KindUnavailable, Code: "store_unavailable",
+	return &Error{Kind: KindUnavailable, Code: CodeStoreUnavailable,
 		Message: "the decision could not be recorded; try again", Err: err}
 }

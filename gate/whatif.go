@@ -26,11 +26,6 @@ type WhatIfLimits struct {
 // hundreds.
 var DefaultWhatIfLimits = WhatIfLimits{PerMinute: 30, Burst: 10, NIKsPerMinute: 500}
 
-// CodeRateLimited is the code of the error a person gets past their
-// what-if limits (KindUnavailable: try again later; HTTP 429). Its cause is
-// a *RateLimited saying when.
-const CodeRateLimited = "rate_limited"
-
 // RateLimited is the cause of a CodeRateLimited error.
 type RateLimited struct {
 	RetryAfter time.Duration // when the refused request would be allowed
@@ -70,7 +65,7 @@ func (p *People) allowWhatIf(subject string, niks int) error {
 	})
 	l := p.whatIf.limits
 	if niks > l.NIKsPerMinute {
-		return &Error{Kind: KindInvalid, Code: "invalid_application",
+		return &Error{Kind: KindInvalid, Code: CodeInvalidApplication,
 			Message: "the application has 1 invalid field(s)",
 			Fields: []FieldError{{Field: "workers",
 				Message: fmt.Sprintf("a what-if checks at most %d workers", l.NIKsPerMinute)}}}

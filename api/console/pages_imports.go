@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/api/upload"
 	"github.com/jkngate/jkngate/gate"
 )
@@ -53,11 +54,11 @@ func (c *Console) importUpload(w http.ResponseWriter, r *http.Request, v *view) 
 	form := importForm{Kind: string(gate.ImportEmployers), Errors: map[string]string{}}
 	f, err := upload.Read(w, r)
 	if err != nil {
-		switch gate.KindOf(err) {
-		case gate.KindTooLarge:
+		switch {
+		case httperr.KindOf(err) == httperr.KindTooLarge:
 			form.Errors["file"] = fmt.Sprintf(translate(v.Lang, "im.too_large"), upload.MaxBytes>>20)
 			c.showImports(w, r, v, http.StatusRequestEntityTooLarge, form)
-		case gate.KindInvalid:
+		case gate.KindOf(err) == gate.KindInvalid:
 			for field := range fieldErrors(err, v.Lang) {
 				form.Errors[field] = translate(v.Lang, "im.field_"+field)
 			}

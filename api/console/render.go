@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -177,6 +178,10 @@ func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 // out of the person's regions, 409 for conflicts, 503 when something could
 // not be reached or recorded, else 500 (logged).
 func (c *Console) gateError(w http.ResponseWriter, r *http.Request, err error) {
+	if httperr.KindOf(err) == httperr.KindForbidden {
+		c.errorPage(w, r, http.StatusForbidden, "err.forbidden")
+		return
+	}
 	switch gate.KindOf(err) {
 	case gate.KindNotFound:
 		c.errorPage(w, r, http.StatusNotFound, "err.not_found")
@@ -184,8 +189,6 @@ func (c *Console) gateError(w http.ResponseWriter, r *http.Request, err error) {
 		c.errorPage(w, r, http.StatusBadRequest, "err.invalid")
 	case gate.KindConflict:
 		c.errorPage(w, r, http.StatusConflict, "err.conflict")
-	case gate.KindForbidden:
-		c.errorPage(w, r, http.StatusForbidden, "err.forbidden")
 	case gate.KindUnavailable:
 		c.errorPage(w, r, http.StatusServiceUnavailable, "err.unavailable")
 	default:

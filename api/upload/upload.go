@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
 )
 
@@ -23,12 +24,6 @@ const MaxBytes = 200 << 20
 
 // slack is what the multipart framing and the kind field may add.
 const slack = 1 << 20
-
-// Error codes of a refused upload.
-const (
-	CodeInvalid  = "invalid_upload"
-	CodeTooLarge = "payload_too_large"
-)
 
 // File is an upload read to disk: the kind asked for, the temporary file's
 // path and the file's base name as uploaded. Remove deletes the file.
@@ -47,10 +42,10 @@ func (f File) Remove() {
 
 // Read reads req's multipart/form-data body (w is the response, for
 // http.MaxBytesReader). On error the temporary file, if one was made, is
-// already removed. Errors are gate errors: KindInvalid (code
+// already removed. Errors are *gate.Error of KindInvalid (code
 // invalid_upload, field kind or file) for a body that is not a readable
-// form, no file, two files or an unknown kind; KindTooLarge (code
-// payload_too_large) beyond MaxBytes.
+// form, no file, two files or an unknown kind; an *httperr.Error of
+// KindTooLarge (code payload_too_large) beyond MaxBytes.
 func Read(w http.ResponseWriter, req *http.Request) (File, error) {
 	mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
@@ -140,12 +135,12 @@ func invalid(field, message, fieldMessage string) error {
 	if message == "" {
 		message = fieldMessage
 	}
-	return &gate.Error{Kind: gate.KindInvalid, Code: CodeInvalid, Message: message,
+	return &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeInvalidUpload, Message: message,
 		Fields: []gate.FieldError{{Field: field, Message: fieldMessage}}}
 }
 
 func tooLarge() error {
-	return &gate.Error{Kind: gate.KindTooLarge, Code: CodeTooLarge,
+	return &httperr.Error{Kind: httperr.KindTooLarge, Code: httperr.CodePayloadTooLarge,
 		Message: fmt.Sprintf("the upload must be at most %d bytes", MaxBytes)}
 }
 
@@ -154,6 +149,6 @@ func partError(err error) error {
 	if errors.As(err, &mbe) {
 		return err
 	}
-	return &gate.Error{Kind: gate.KindInvalid, Code: CodeInvalid, Message: "the upload could not be read",
+	return &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeInvalidUpload, Message: "the upload could not be read",
 		Fields: []gate.FieldError{{Field: "file", Message: "the multipart body is malformed or cut short"}}, Err: err}
 }

@@ -242,7 +242,7 @@ func (c Case) inputs() (gate.Application, gate.Findings, error) {
 	case e.Kind == 0 || e.Value == "no_source":
 		f.EmployerErr = &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeEmployerSourceDisabled, Message: "no employer source"}
 	case e.Value == "unavailable":
-		f.EmployerErr = &gate.Error{Kind: gate.KindUnavailable, Code: "bpjs_unavailable", Message: "BPJS unreachable"}
+		f.EmployerErr = &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeBPJSUnavailable, Message: "BPJS unreachable"}
 	case e.Value == "not_registered":
 		f.Employer = gate.EmployerLookup{Fetch: live}
 	case e.Kind == yaml.MappingNode:
@@ -269,7 +269,7 @@ func (c Case) inputs() (gate.Application, gate.Findings, error) {
 		case w.Value == "not_registered":
 			wf.Lookup = gate.ParticipantLookup{Fetch: live}
 		case w.Value == "unavailable":
-			wf.Err = &gate.Error{Kind: gate.KindUnavailable, Code: "bpjs_unavailable", Message: "BPJS unreachable"}
+			wf.Err = &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeBPJSUnavailable, Message: "BPJS unreachable"}
 		case w.Kind == yaml.MappingNode:
 			var r workerRecord
 			if err := decodeStrict(&w, &r); err != nil {

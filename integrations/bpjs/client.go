@@ -19,13 +19,10 @@ import (
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
 )
 
-// Error codes of the *gate.Error values the client returns, all of
-// gate.KindUnavailable (except CodeInvalidConfig and CodeInvalidID).
+// Error codes of the *gate.Error values the client returns besides
+// gate.CodeBPJSUnavailable, all of gate.KindUnavailable (except
+// CodeInvalidConfig and CodeInvalidID).
 const (
-	// CodeUnavailable: no usable answer: BPJS unreachable, timed out,
-	// answered 5xx, an empty, non-JSON or undecryptable body, or the
-	// caller's context ended.
-	CodeUnavailable = "bpjs_unavailable"
 	// CodeSignatureRejected: BPJS refused our TrustMark headers (HTTP 401
 	// or metaData code 401): wrong credentials or a drifting clock.
 	CodeSignatureRejected = "bpjs_signature_rejected"
@@ -129,7 +126,7 @@ func checkBase(raw string) error {
 // Participant looks a participant up by NIK on VClaim, for today's date in
 // Asia/Jakarta. A found participant carries Fetch{Source: gate.SourceLive}.
 // BPJS's "not found" (code 201) is Found false with a nil error. Every other
-// failure is a *gate.Error of gate.KindUnavailable (CodeUnavailable,
+// failure is a *gate.Error of gate.KindUnavailable (gate.CodeBPJSUnavailable,
 // CodeSignatureRejected or CodeRejected); when ctx ends first the error
 // also wraps ctx.Err(). An empty NIK is gate.KindInvalid.
 func (c *Client) Participant(ctx context.Context, nik string) (gate.ParticipantLookup, error) {
@@ -150,7 +147,7 @@ func (c *Client) Participant(ctx context.Context, nik string) (gate.ParticipantL
 	}
 	p, err := decodeParticipant(plain, nik)
 	if err != nil {
-		return gate.ParticipantLookup{}, unavailable(ctx, CodeUnavailable, call, err)
+		return gate.ParticipantLookup{}, unavailable(ctx, gate.CodeBPJSUnavailable, call, err)
 	}
 	return gate.ParticipantLookup{Found: true, Participant: p, Fetch: gate.Fetch{Source: gate.SourceLive, AsOf: now}}, nil
 }
@@ -176,7 +173,7 @@ func (c *Client) Employer(ctx context.Context, nib string) (gate.EmployerLookup,
 	}
 	e, err := decodeEmployer(plain, nib)
 	if err != nil {
-		return gate.EmployerLookup{}, unavailable(ctx, CodeUnavailable, call, err)
+		return gate.EmployerLookup{}, unavailable(ctx, gate.CodeBPJSUnavailable, call, err)
 	}
 	return gate.EmployerLookup{Found: true, Employer: e, Fetch: gate.Fetch{Source: gate.SourceLive, AsOf: call.now}}, nil
 }

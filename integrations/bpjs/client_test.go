@@ -99,34 +99,34 @@ func TestLookupOutcomes(t *testing.T) {
 		{name: "signature rejected", edit: func(c *Config) { c.Credentials.Secret = "wrong" }, wantCode: CodeSignatureRejected},
 		{name: "clock drift", edit: func(c *Config) { c.Now = func() time.Time { return testNow.Add(-time.Hour) } }, wantCode: CodeSignatureRejected},
 		{name: "401 code under HTTP 200", answer: envelopeOnly(200, "metaData", "401", "Unauthorized", nil), wantCode: CodeSignatureRejected},
-		{name: "HTML page with 200", answer: raw(200, "text/html", "<html><body>Gateway error</body></html>"), wantCode: CodeUnavailable},
-		{name: "HTML page with 503", employer: true, answer: raw(503, "text/html", "<html>Service Unavailable</html>"), wantCode: CodeUnavailable},
-		{name: "empty body", answer: raw(200, "application/json", ""), wantCode: CodeUnavailable},
-		{name: "500 with envelope", answer: envelopeOnly(500, "metaData", "500", "Internal error", nil), wantCode: CodeUnavailable},
-		{name: "JSON without envelope", answer: raw(200, "application/json", `{"status":"ok"}`), wantCode: CodeUnavailable},
-		{name: "code as boolean", answer: raw(200, "application/json", `{"metaData":{"code":true},"response":null}`), wantCode: CodeUnavailable},
-		{name: "200 with null response", answer: envelopeOnly(200, "metaData", "200", "OK", nil), wantCode: CodeUnavailable},
-		{name: "200 with object response", answer: envelopeOnly(200, "metaData", "200", "OK", map[string]any{"peserta": nil}), wantCode: CodeUnavailable},
-		{name: "201 with a response", employer: true, answer: envelopeOnly(200, "metaData", "201", "?", "abc"), wantCode: CodeUnavailable},
-		{name: "garbage base64", answer: envelopeOnly(200, "metaData", "200", "OK", "%%% not base64 %%%"), wantCode: CodeUnavailable},
-		{name: "wrong encryption key", answer: encrypted(pesertaJSON, wrongKey), wantCode: CodeUnavailable},
-		{name: "inner payload not JSON", answer: encrypted("<peserta/>", testCreds), wantCode: CodeUnavailable},
-		{name: "inner payload without peserta", answer: encrypted(`{"badanUsaha":{}}`, testCreds), wantCode: CodeUnavailable},
-		{name: "peserta without status", answer: encrypted(`{"peserta":{"nik":"3201014101900001","jenisPeserta":{"kode":"13"}}}`, testCreds), wantCode: CodeUnavailable},
-		{name: "peserta for another NIK", answer: encrypted(strings.Replace(pesertaJSON, testNIK, "3201014101900002", 1), testCreds), wantCode: CodeUnavailable},
-		{name: "employer without arrears", employer: true, answer: encrypted(`{"badanUsaha":{"nib":"9120001234567","status":{"kode":"1"},"jumlahPekerja":{"terdaftar":1,"aktif":1}}}`, testCreds), wantCode: CodeUnavailable},
+		{name: "HTML page with 200", answer: raw(200, "text/html", "<html><body>Gateway error</body></html>"), wantCode: gate.CodeBPJSUnavailable},
+		{name: "HTML page with 503", employer: true, answer: raw(503, "text/html", "<html>Service Unavailable</html>"), wantCode: gate.CodeBPJSUnavailable},
+		{name: "empty body", answer: raw(200, "application/json", ""), wantCode: gate.CodeBPJSUnavailable},
+		{name: "500 with envelope", answer: envelopeOnly(500, "metaData", "500", "Internal error", nil), wantCode: gate.CodeBPJSUnavailable},
+		{name: "JSON without envelope", answer: raw(200, "application/json", `{"status":"ok"}`), wantCode: gate.CodeBPJSUnavailable},
+		{name: "code as boolean", answer: raw(200, "application/json", `{"metaData":{"code":true},"response":null}`), wantCode: gate.CodeBPJSUnavailable},
+		{name: "200 with null response", answer: envelopeOnly(200, "metaData", "200", "OK", nil), wantCode: gate.CodeBPJSUnavailable},
+		{name: "200 with object response", answer: envelopeOnly(200, "metaData", "200", "OK", map[string]any{"peserta": nil}), wantCode: gate.CodeBPJSUnavailable},
+		{name: "201 with a response", employer: true, answer: envelopeOnly(200, "metaData", "201", "?", "abc"), wantCode: gate.CodeBPJSUnavailable},
+		{name: "garbage base64", answer: envelopeOnly(200, "metaData", "200", "OK", "%%% not base64 %%%"), wantCode: gate.CodeBPJSUnavailable},
+		{name: "wrong encryption key", answer: encrypted(pesertaJSON, wrongKey), wantCode: gate.CodeBPJSUnavailable},
+		{name: "inner payload not JSON", answer: encrypted("<peserta/>", testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "inner payload without peserta", answer: encrypted(`{"badanUsaha":{}}`, testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "peserta without status", answer: encrypted(`{"peserta":{"nik":"3201014101900001","jenisPeserta":{"kode":"13"}}}`, testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "peserta for another NIK", answer: encrypted(strings.Replace(pesertaJSON, testNIK, "3201014101900002", 1), testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "employer without arrears", employer: true, answer: encrypted(`{"badanUsaha":{"nib":"9120001234567","status":{"kode":"1"},"jumlahPekerja":{"terdaftar":1,"aktif":1}}}`, testCreds), wantCode: gate.CodeBPJSUnavailable},
 		{name: "employer counts as strings", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"terdaftar":52`, `"terdaftar":"52"`, 1), testCreds), found: true},
-		{name: "employer count fractional", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":1.5`, 1), testCreds), wantCode: CodeUnavailable},
-		{name: "employer negative arrears", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"bulan":2`, `"bulan":-3`, 1), testCreds), wantCode: CodeUnavailable},
-		{name: "employer arrears amount huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":9223372036854775807`, 1), testCreds), wantCode: CodeUnavailable},
-		{name: "employer active count huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"aktif":50`, `"aktif":"9223372036854775807"`, 1), testCreds), wantCode: CodeUnavailable},
+		{name: "employer count fractional", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":1.5`, 1), testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "employer negative arrears", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"bulan":2`, `"bulan":-3`, 1), testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "employer arrears amount huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"nominal":1500000`, `"nominal":9223372036854775807`, 1), testCreds), wantCode: gate.CodeBPJSUnavailable},
+		{name: "employer active count huge", employer: true, answer: encrypted(strings.Replace(badanUsahaJSON, `"aktif":50`, `"aktif":"9223372036854775807"`, 1), testCreds), wantCode: gate.CodeBPJSUnavailable},
 		{name: "other business code", answer: envelopeOnly(200, "metaData", "400", "Format tanggal salah", nil), wantCode: CodeRejected},
 		{name: "404 with envelope", answer: envelopeOnly(404, "metaData", "201", "not found", nil), wantCode: CodeRejected},
 		{name: "redirect not followed", answer: func(_ *testing.T, w http.ResponseWriter, r *http.Request, _ string) {
 			http.Redirect(w, r, "http://example.invalid/", http.StatusFound)
-		}, wantCode: CodeUnavailable},
-		{name: "body over 1 MiB", answer: raw(200, "application/json", `{"metaData":{"code":"200"},"response":"`+strings.Repeat("A", maxBody)+`"}`), wantCode: CodeUnavailable},
-		{name: "slow server", answer: slow, edit: func(c *Config) { c.Timeout = 50 * time.Millisecond }, wantCode: CodeUnavailable, alsoIs: context.DeadlineExceeded},
+		}, wantCode: gate.CodeBPJSUnavailable},
+		{name: "body over 1 MiB", answer: raw(200, "application/json", `{"metaData":{"code":"200"},"response":"`+strings.Repeat("A", maxBody)+`"}`), wantCode: gate.CodeBPJSUnavailable},
+		{name: "slow server", answer: slow, edit: func(c *Config) { c.Timeout = 50 * time.Millisecond }, wantCode: gate.CodeBPJSUnavailable, alsoIs: context.DeadlineExceeded},
 		{name: "employer source disabled", employer: true, edit: func(c *Config) { c.EmployerBaseURL = "" }, wantCode: gate.CodeEmployerSourceDisabled},
 	}
 	for _, tt := range tests {
@@ -156,7 +156,7 @@ func TestConnectionRefused(t *testing.T) {
 	ln.Close()
 	for _, employer := range []bool{false, true} {
 		found, err := lookup(t, newClient(t, "http://"+addr, nil), context.Background(), employer)
-		checkOutcome(t, err, CodeUnavailable, nil)
+		checkOutcome(t, err, gate.CodeBPJSUnavailable, nil)
 		if found {
 			t.Error("Found with the server down")
 		}
@@ -169,7 +169,7 @@ func TestContextCanceled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := lookup(t, newClient(t, srv.URL, nil), ctx, false)
-		checkOutcome(t, err, CodeUnavailable, context.Canceled)
+		checkOutcome(t, err, gate.CodeBPJSUnavailable, context.Canceled)
 	})
 	t.Run("during the call", func(t *testing.T) {
 		arrived := make(chan struct{})
@@ -180,7 +180,7 @@ func TestContextCanceled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-arrived; cancel() }()
 		_, err := lookup(t, newClient(t, srv.URL, nil), ctx, true)
-		checkOutcome(t, err, CodeUnavailable, context.Canceled)
+		checkOutcome(t, err, gate.CodeBPJSUnavailable, context.Canceled)
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Error("a cancellation reported as a timeout")
 		}
@@ -190,7 +190,7 @@ func TestContextCanceled(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		defer cancel()
 		_, err := lookup(t, newClient(t, srv.URL, nil), ctx, false)
-		checkOutcome(t, err, CodeUnavailable, context.DeadlineExceeded)
+		checkOutcome(t, err, gate.CodeBPJSUnavailable, context.DeadlineExceeded)
 	})
 }
 

@@ -39,7 +39,7 @@ func (c *Client) get(ctx context.Context, call request) ([]byte, bool, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(callCtx, http.MethodGet, call.url, nil)
 	if err != nil {
-		return nil, false, unavailable(ctx, CodeUnavailable, call, stripURL(err))
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, stripURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
 	// The timestamp is read once: the response is encrypted with the exact
@@ -48,15 +48,15 @@ func (c *Client) get(ctx context.Context, call request) ([]byte, bool, error) {
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, false, unavailable(ctx, CodeUnavailable, call, c.transportErr(ctx, callCtx, stripURL(err)))
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, c.transportErr(ctx, callCtx, stripURL(err)))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, false, unavailable(ctx, CodeUnavailable, call, c.transportErr(ctx, callCtx, fmt.Errorf("reading the body: %w", err)))
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, c.transportErr(ctx, callCtx, fmt.Errorf("reading the body: %w", err)))
 	}
 	if len(body) > maxBody {
-		return nil, false, unavailable(ctx, CodeUnavailable, call, fmt.Errorf("HTTP %d with a body over %d bytes", resp.StatusCode, maxBody))
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, fmt.Errorf("HTTP %d with a body over %d bytes", resp.StatusCode, maxBody))
 	}
 
 	status := resp.StatusCode
@@ -68,11 +68,11 @@ func (c *Client) get(ctx context.Context, call request) ([]byte, bool, error) {
 		return nil, false, unavailable(ctx, CodeSignatureRejected, call,
 			fmt.Errorf("BPJS rejected the TrustMark signature (HTTP %d%s): check credentials and the host clock", status, m.describe()))
 	case status >= 500:
-		return nil, false, unavailable(ctx, CodeUnavailable, call, fmt.Errorf("HTTP %d%s", status, m.describe()))
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, fmt.Errorf("HTTP %d%s", status, m.describe()))
 	case jsonErr != nil || m == nil:
 		// An HTML error page or an empty body is an outage, never a
 		// "not registered".
-		return nil, false, unavailable(ctx, CodeUnavailable, call,
+		return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call,
 			fmt.Errorf("HTTP %d with %s, not a BPJS envelope", status, describeBody(body, resp.Header.Get("Content-Type"))))
 	case status < 200 || status > 299:
 		return nil, false, unavailable(ctx, CodeRejected, call, fmt.Errorf("HTTP %d%s", status, m.describe()))
@@ -82,18 +82,18 @@ func (c *Client) get(ctx context.Context, call request) ([]byte, bool, error) {
 	case codeOK:
 		cipherText, err := env.responseString()
 		if err != nil {
-			return nil, false, unavailable(ctx, CodeUnavailable, call, fmt.Errorf("code 200: %w", err))
+			return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, fmt.Errorf("code 200: %w", err))
 		}
 		plain, err := trustmark.Decrypt(cipherText, c.creds.ConsID, c.creds.Secret, ts)
 		if err != nil {
-			return nil, false, unavailable(ctx, CodeUnavailable, call, err)
+			return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, err)
 		}
 		return plain, true, nil
 	case codeNotFound:
 		// "Not registered" decides against a business, so it must be
 		// unambiguous: code 201 and nothing in response.
 		if !env.responseEmpty() {
-			return nil, false, unavailable(ctx, CodeUnavailable, call, errors.New("code 201 with a non-empty response"))
+			return nil, false, unavailable(ctx, gate.CodeBPJSUnavailable, call, errors.New("code 201 with a non-empty response"))
 		}
 		return nil, false, nil
 	default:

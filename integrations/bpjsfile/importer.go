@@ -87,7 +87,7 @@ func (im *Importer) progress(phase string, rows, total int) {
 // one store transaction.
 func (im *Importer) Import(ctx context.Context, kind gate.ImportKind, f gate.ImportFile) (gate.ImportReport, error) {
 	if !kind.Valid() {
-		return gate.ImportReport{}, gate.Errorf(gate.KindInvalid, "invalid_import_kind", "kind must be employers or participants")
+		return gate.ImportReport{}, gate.Errorf(gate.KindInvalid, gate.CodeInvalidImportKind, "kind must be employers or participants")
 	}
 	sum, err := fileSHA256(f.Path)
 	if err != nil {
@@ -106,7 +106,7 @@ func (im *Importer) Import(ctx context.Context, kind gate.ImportKind, f gate.Imp
 	if isXLSX(f.Path) {
 		tmp, err := os.CreateTemp("", "jkngate-import-*.csv")
 		if err != nil {
-			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, "import_spool", "no room for a temporary file: %v", err)
+			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, gate.CodeImportSpool, "no room for a temporary file: %v", err)
 		}
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
@@ -120,7 +120,7 @@ func (im *Importer) Import(ctx context.Context, kind gate.ImportKind, f gate.Imp
 	}
 	if spool != nil {
 		if spool.Flush(); spool.Error() != nil {
-			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, "import_spool", "the temporary file could not be written: %v", spool.Error())
+			return gate.ImportReport{}, gate.Errorf(gate.KindUnavailable, gate.CodeImportSpool, "the temporary file could not be written: %v", spool.Error())
 		}
 	}
 	rec.Read = v.read
@@ -150,12 +150,12 @@ func (im *Importer) Imports(ctx context.Context, limit int) ([]gate.ImportRecord
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", gate.Errorf(gate.KindInvalid, "unreadable_file", "the file cannot be read: %v", errors.Unwrap(err))
+		return "", gate.Errorf(gate.KindInvalid, gate.CodeUnreadableFile, "the file cannot be read: %v", errors.Unwrap(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", gate.Errorf(gate.KindInvalid, "unreadable_file", "the file cannot be read: %v", err)
+		return "", gate.Errorf(gate.KindInvalid, gate.CodeUnreadableFile, "the file cannot be read: %v", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -217,7 +217,7 @@ func (im *Importer) validate(ctx context.Context, kind gate.ImportKind, path str
 		}
 		if spool != nil && !blank(row) {
 			if err := spool.Write(row); err != nil {
-				return v, gate.Errorf(gate.KindUnavailable, "import_spool", "the temporary file could not be written: %v", err)
+				return v, gate.Errorf(gate.KindUnavailable, gate.CodeImportSpool, "the temporary file could not be written: %v", err)
 			}
 		}
 		if !headerSeen {
@@ -236,7 +236,7 @@ func (im *Importer) validate(ctx context.Context, kind gate.ImportKind, path str
 		v.read++
 		if v.read%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return v, gate.Errorf(gate.KindUnavailable, "import_cancelled", "the import was cancelled")
+				return v, gate.Errorf(gate.KindUnavailable, gate.CodeImportCancelled, "the import was cancelled")
 			}
 			im.progress("validate", v.read, 0)
 		}
@@ -301,7 +301,7 @@ func applyRows[T any](im *Importer, path string, now time.Time, total int, read 
 		var zero T
 		rows, err := openRows(path)
 		if err != nil {
-			yield(zero, gate.Errorf(gate.KindInvalid, "file_changed", "the file changed during the import"))
+			yield(zero, gate.Errorf(gate.KindInvalid, gate.CodeFileChanged, "the file changed during the import"))
 			return
 		}
 		defer rows.Close()
@@ -314,7 +314,7 @@ func applyRows[T any](im *Importer, path string, now time.Time, total int, read 
 				return
 			}
 			if err != nil {
-				yield(zero, gate.Errorf(gate.KindInvalid, "file_changed", "the file changed during the import"))
+				yield(zero, gate.Errorf(gate.KindInvalid, gate.CodeFileChanged, "the file changed during the import"))
 				return
 			}
 			if f.idx == nil {
@@ -327,7 +327,7 @@ func applyRows[T any](im *Importer, path string, now time.Time, total int, read 
 			f.row, f.number, f.problems = row, n, f.problems[:0]
 			t := read(&f)
 			if len(f.problems) > 0 {
-				yield(zero, gate.Errorf(gate.KindInvalid, "file_changed", "the file changed during the import"))
+				yield(zero, gate.Errorf(gate.KindInvalid, gate.CodeFileChanged, "the file changed during the import"))
 				return
 			}
 			if done++; done%progressEvery == 0 {

@@ -50,7 +50,7 @@ func NewKeys(current []byte, previous ...[]byte) (*Keys, error) {
 			if i > 0 {
 				which = "a previous key"
 			}
-			return nil, gate.Errorf(gate.KindInvalid, "invalid_cache_key",
+			return nil, gate.Errorf(gate.KindInvalid, codeInvalidKey,
 				"%s has %d bytes; a cache key has %d", which, len(raw), KeySize)
 		}
 		s, err := deriveKeySet(raw)
@@ -78,10 +78,10 @@ func deriveKeySet(raw []byte) (keySet, error) {
 	s.name = derive("entry names")
 	block, err := aes.NewCipher(derive("entry values"))
 	if err != nil {
-		return s, gate.Errorf(gate.KindInternal, "invalid_cache_key", "AES: %w", err)
+		return s, gate.Errorf(gate.KindInternal, codeInvalidKey, "AES: %w", err)
 	}
 	if s.aead, err = cipher.NewGCM(block); err != nil {
-		return s, gate.Errorf(gate.KindInternal, "invalid_cache_key", "GCM: %w", err)
+		return s, gate.Errorf(gate.KindInternal, codeInvalidKey, "GCM: %w", err)
 	}
 	return s, nil
 }

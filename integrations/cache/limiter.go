@@ -70,7 +70,7 @@ func (l *limiter) release(background bool) {
 }
 
 func errRateLimited() error {
-	return gate.Errorf(gate.KindUnavailable, "bpjs_rate_limited",
+	return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSRateLimited,
 		"the BPJS call rate limit leaves no room before the lookup's deadline")
 }
 
@@ -121,7 +121,7 @@ func take(sem chan struct{}, deadline time.Time) error {
 	case sem <- struct{}{}:
 		return nil
 	case <-t.C:
-		return gate.Errorf(gate.KindUnavailable, "bpjs_busy",
+		return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSBusy,
 			"too many BPJS calls are in flight to start another before the lookup's deadline")
 	}
 }

@@ -75,7 +75,7 @@ func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entr
 		return f.e, f.src, nil
 	case <-ctx.Done():
 		k.m.unavailable.Inc()
-		return entry[V]{}, "", gate.Errorf(gate.KindUnavailable, "bpjs_lookup_abandoned",
+		return entry[V]{}, "", gate.Errorf(gate.KindUnavailable, gate.CodeBPJSLookupAbandoned,
 			"the lookup ended before BPJS answered: %w", ctx.Err())
 	}
 }
@@ -139,7 +139,7 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 	done, err := k.breaker.allow()
 	if err != nil {
 		r.metrics.bpjsCalls.WithLabelValues(k.name, outcomeCircuitOpen).Inc()
-		return fetched[V]{}, gate.Errorf(gate.KindUnavailable, "bpjs_circuit_open",
+		return fetched[V]{}, gate.Errorf(gate.KindUnavailable, gate.CodeBPJSCircuitOpen,
 			"BPJS %s lookups are paused after repeated failures: %w", k.name, err)
 	}
 	background := gate.IsBackground(ctx)
@@ -198,7 +198,7 @@ func safeCall[V any](r *Registry, k *kind[V], ctx context.Context, key string) (
 // countRefused counts a call the limiter refused.
 func (r *Registry) countRefused(endpoint string, err error) {
 	outcome := outcomeRateLimited
-	if gate.CodeOf(err) == "bpjs_busy" {
+	if gate.CodeOf(err) == gate.CodeBPJSBusy {
 		outcome = outcomeBusy
 	}
 	r.metrics.bpjsCalls.WithLabelValues(endpoint, outcome).Inc()
@@ -213,10 +213,10 @@ func (r *Registry) callError(err error, timedOut bool) error {
 		return err
 	}
 	if timedOut {
-		return gate.Errorf(gate.KindUnavailable, "bpjs_timeout",
+		return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSTimeout,
 			"BPJS did not answer within %v: %w", r.opts.CallTimeout, err)
 	}
-	return gate.Errorf(gate.KindUnavailable, "bpjs_unavailable", "the BPJS lookup failed: %w", err)
+	return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSUnavailable, "the BPJS lookup failed: %w", err)
 }
 
 // store puts an answer in both tiers. The shared tier keeps positive answers

@@ -120,7 +120,7 @@ func (o Options) withDefaults() (Options, error) {
 	}
 
 	bad := func(field, format string, args ...any) (Options, error) {
-		return o, gate.Errorf(gate.KindInvalid, "invalid_cache_options", "%s %s", field, fmt.Sprintf(format, args...))
+		return o, gate.Errorf(gate.KindInvalid, codeInvalidOptions, "%s %s", field, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case o.Shared != nil && o.Keys == nil:

@@ -70,7 +70,7 @@ type kind[V any] struct {
 // come back.
 func New(inner gate.Registry, opts Options) (*Registry, error) {
 	if inner == nil {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_cache_options", "inner registry is nil")
+		return nil, gate.Errorf(gate.KindInvalid, codeInvalidOptions, "inner registry is nil")
 	}
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -166,7 +166,7 @@ func (r *Registry) InvalidateEmployer(ctx context.Context, nib string, niks ...s
 	defer cancel()
 	if err := r.shared.Delete(tctx, keys...); err != nil {
 		r.tierFailed(ctx, opDelete, err)
-		return gate.Errorf(gate.KindUnavailable, "cache_invalidation_failed",
+		return gate.Errorf(gate.KindUnavailable, codeInvalidationFailed,
 			"the shared cache could not drop the employer's entries: %w", err)
 	}
 	return nil

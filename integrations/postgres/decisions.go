@@ -62,12 +62,12 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // encoded as JSON.
 func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decision, bool, error) {
 	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, "invalid_decision",
+		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 			"a decision to record needs an id, a client id and a webhook id")
 	}
 	row, err := encodeDecision(d)
 	if err != nil {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
+		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
 	var recheckAt, recheckUntil *time.Time
@@ -150,7 +150,7 @@ func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID 
 func insertDecision(ctx context.Context, tx pgx.Tx, d gate.Decision) (decisionRow, error) {
 	row, err := encodeDecision(d)
 	if err != nil {
-		return decisionRow{}, gate.Errorf(gate.KindInternal, "unencodable_decision",
+		return decisionRow{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,

@@ -92,11 +92,11 @@ func (s *Store) RetryCallback(ctx context.Context, id string, now time.Time) (ga
 	})
 	switch {
 	case errors.Is(err, gate.ErrNotFound):
-		return gate.Callback{}, gate.Errorf(gate.KindNotFound, "callback_not_found", "could not %s: no such callback", what)
+		return gate.Callback{}, gate.Errorf(gate.KindNotFound, gate.CodeCallbackNotFound, "could not %s: no such callback", what)
 	case err != nil:
 		return gate.Callback{}, err
 	case !retried:
-		return gate.Callback{}, gate.Errorf(gate.KindConflict, "not_failed", "callback %s is %s, not failed", id, c.State)
+		return gate.Callback{}, gate.Errorf(gate.KindConflict, gate.CodeNotFailed, "callback %s is %s, not failed", id, c.State)
 	}
 	return c, nil
 }

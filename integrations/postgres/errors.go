@@ -11,16 +11,6 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// Error codes of the *gate.Error values the store returns. The first three
-// are the SQLite store's.
-const (
-	CodeNotFound     = "decision_not_found"
-	CodeConflict     = "store_conflict"
-	CodeUnavailable  = "store_unavailable"
-	CodeInvalidValue = "store_invalid_value"
-	CodeInternal     = "store_error"
-)
-
 // SQLSTATEs the store tells apart (PostgreSQL's errcodes appendix).
 const (
 	sqlstateSerializationFailure = "40001"
@@ -58,7 +48,7 @@ func translate(what string, err error) error {
 	case errors.As(err, &ge):
 		return err
 	case errors.Is(err, pgx.ErrNoRows):
-		return &gate.Error{Kind: gate.KindNotFound, Code: CodeNotFound, Message: "no such decision", Err: err}
+		return &gate.Error{Kind: gate.KindNotFound, Code: gate.CodeDecisionNotFound, Message: "no such decision", Err: err}
 	case !errors.As(err, &pe):
 		return unavailable(what, err)
 	}
@@ -68,22 +58,22 @@ func translate(what string, err error) error {
 	}
 	switch {
 	case class == "23":
-		return &gate.Error{Kind: gate.KindConflict, Code: CodeConflict,
+		return &gate.Error{Kind: gate.KindConflict, Code: gate.CodeStoreConflict,
 			Message: "could not " + what + ": a constraint was violated", Err: err}
 	case class == "22":
-		return &gate.Error{Kind: gate.KindInvalid, Code: CodeInvalidValue,
+		return &gate.Error{Kind: gate.KindInvalid, Code: gate.CodeStoreInvalidValue,
 			Message: "could not " + what + ": a value cannot be stored", Err: err}
 	case class == "40" || class == "08" || class == "53" || class == "57" || class == "58" ||
 		pe.Code == "55P03" || pe.Code == "25006":
 		return unavailable(what, err)
 	default:
-		return &gate.Error{Kind: gate.KindInternal, Code: CodeInternal,
+		return &gate.Error{Kind: gate.KindInternal, Code: gate.CodeStoreError,
 			Message: "could not " + what + ": unexpected database error", Err: err}
 	}
 }
 
 func unavailable(what string, err error) error {
-	return &gate.Error{Kind: gate.KindUnavailable, Code: CodeUnavailable, Message: "could not " + what, Err: err}
+	return &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeStoreUnavailable, Message: "could not " + what, Err: err}
 }
 
 // retryable reports whether err aborted a transaction that may succeed when
@@ -153,5 +143,5 @@ func checkUpdated(what, notFound string, tag pgconn.CommandTag, err error) error
 }
 
 func corrupt(what string, err error) error {
-	return gate.Errorf(gate.KindInternal, "corrupt_row", "could not decode %s: %w", what, err)
+	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
 }

@@ -51,7 +51,7 @@ func TestTranslateBySQLSTATE(t *testing.T) {
 	if translate("test", nil) != nil {
 		t.Error("translate(nil) != nil")
 	}
-	passed := gate.Errorf(gate.KindConflict, CodeAlreadyReviewed, "reviewed")
+	passed := gate.Errorf(gate.KindConflict, gate.CodeAlreadyReviewed, "reviewed")
 	if got := translate("test", passed); got != error(passed) {
 		t.Errorf("translate changed a *gate.Error: %v", got)
 	}
@@ -113,8 +113,8 @@ func TestDuplicateDecisionIDIsConflict(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != "23505" {
 		t.Fatalf("direct insert of a taken id: %v, want SQLSTATE 23505", err)
 	}
-	if got := translate("insert", err); gate.KindOf(got) != gate.KindConflict || gate.CodeOf(got) != CodeConflict {
-		t.Errorf("translate(23505) = %v, want KindConflict %s", got, CodeConflict)
+	if got := translate("insert", err); gate.KindOf(got) != gate.KindConflict || gate.CodeOf(got) != gate.CodeStoreConflict {
+		t.Errorf("translate(23505) = %v, want KindConflict %s", got, gate.CodeStoreConflict)
 	}
 
 	d.WebhookID = "msg_2" // a new delivery that reuses the decision id

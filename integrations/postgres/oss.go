@@ -114,7 +114,7 @@ func (s *Store) StopApplication(ctx context.Context, clientID, applicationID, re
 		err := tx.QueryRow(ctx, `SELECT id FROM decisions WHERE client_id = $1 AND application_id = $2 AND superseded_by IS NULL`,
 			clientID, applicationID).Scan(&head)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return gate.Errorf(gate.KindNotFound, "application_not_found", "no decision for application %s", applicationID)
+			return gate.Errorf(gate.KindNotFound, gate.CodeApplicationNotFound, "no decision for application %s", applicationID)
 		}
 		if err != nil {
 			return err

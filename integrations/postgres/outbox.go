@@ -53,7 +53,7 @@ func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) 
 // database could not be reached.
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
 	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_claim", "a claim needs a positive lease and limit")
+		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
 	}
 	var claimed []gate.Callback
 	err := s.retry(ctx, "claim callbacks", func() error {
@@ -119,7 +119,7 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 			string(c.State), c.Attempts, c.NextAttempt.UTC(), c.LastError, c.ID, deliveredAt(c))
 		return err
 	})
-	return checkUpdated("finish callback "+c.ID, "callback_not_found", tag, err)
+	return checkUpdated("finish callback "+c.ID, gate.CodeCallbackNotFound, tag, err)
 }
 
 // ClaimRechecks leases up to limit rechecks whose NextAttempt is at or
@@ -128,7 +128,7 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 // ClaimCallbacks does. Errors are as ClaimCallbacks'.
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
 	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_claim", "a claim needs a positive lease and limit")
+		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
 	}
 	var claimed []gate.Recheck
 	err := s.retry(ctx, "claim rechecks", func() error {
@@ -179,7 +179,7 @@ func (s *Store) FinishRecheck(ctx context.Context, decisionID string, attempts i
 			WHERE decision_id = $3`, attempts, next.UTC(), decisionID)
 		return err
 	})
-	return checkUpdated(what, "recheck_not_found", tag, err)
+	return checkUpdated(what, gate.CodeRecheckNotFound, tag, err)
 }
 
 // PendingCallbacks counts the callbacks still to be delivered (state

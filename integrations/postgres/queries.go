@@ -165,7 +165,7 @@ func reviewWhere(f gate.ReviewFilter) (*where, error) {
 	case gate.ReviewClosed:
 		w.add("d.review_state = " + w.arg(string(gate.ReviewClosed)))
 	default:
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_review_state",
+		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidReviewState,
 			"review state %q is neither %q nor %q", f.State, gate.ReviewOpen, gate.ReviewClosed)
 	}
 	if f.NIB != "" {

@@ -128,8 +128,8 @@ func TestReplicasCloseReviewOneWinner(t *testing.T) {
 			t.Errorf("reviews %d and %d both won", winner, i)
 		case err == nil:
 			winner = i
-		case gate.CodeOf(err) != CodeAlreadyReviewed:
-			t.Errorf("review %d (replica %d): %v, want %s", i, i%2, err, CodeAlreadyReviewed)
+		case gate.CodeOf(err) != gate.CodeAlreadyReviewed:
+			t.Errorf("review %d (replica %d): %v, want %s", i, i%2, err, gate.CodeAlreadyReviewed)
 		}
 	}
 	if winner < 0 {

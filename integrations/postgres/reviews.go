@@ -8,12 +8,6 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
-// Codes of the conflicts ReviewStore's methods return (gate.ReviewStore).
-const (
-	CodeAlreadyReviewed = "already_reviewed"
-	CodeSuperseded      = "superseded"
-)
-
 // CloseReview closes the open review of decision id with r (its State is
 // stored as closed), appends the action to the review history, records next
 // (when not nil) as the decision that supersedes id, and enqueues
@@ -39,7 +33,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	r.State = gate.ReviewClosed
 	review, err := encodeReview(r)
 	if err != nil {
-		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
+		return gate.Errorf(gate.KindInternal, gate.CodeUnencodableReview, "could not encode the review: %w", err)
 	}
 	return s.inTx(ctx, "close the review", func(tx pgx.Tx) error {
 		clientID, applicationID, err := applicationOf(ctx, tx, id)
@@ -55,11 +49,11 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 			return err
 		}
 		if tag.RowsAffected() != 1 {
-			return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
+			return gate.Errorf(gate.KindConflict, gate.CodeAlreadyReviewed,
 				"decision %s has no open review: it was reviewed or superseded", id)
 		}
 		if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
-			return gate.Errorf(gate.KindInvalid, "invalid_decision",
+			return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 				"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
 				next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
 		}
@@ -107,11 +101,11 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 			return err
 		}
 		if supersededBy != nil {
-			return gate.Errorf(gate.KindConflict, CodeSuperseded,
+			return gate.Errorf(gate.KindConflict, gate.CodeSuperseded,
 				"decision %s has been superseded by %s", prevID, *supersededBy)
 		}
 		if d.ApplicationID != applicationID || d.ClientID != clientID {
-			return gate.Errorf(gate.KindInvalid, "invalid_decision",
+			return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 				"decision %s is for application %q of client %q, not %q of %q as %s",
 				d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
 		}
@@ -140,7 +134,7 @@ func applicationOf(ctx context.Context, tx pgx.Tx, id string) (clientID, applica
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx pgx.Tx, prevID string, d gate.Decision) error {
 	if d.ID == "" {
-		return gate.Errorf(gate.KindInvalid, "invalid_decision", "a decision to record needs an id")
+		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision, "a decision to record needs an id")
 	}
 	if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, prevID); err != nil {
 		return err

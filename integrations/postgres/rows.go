@@ -142,7 +142,7 @@ func (r decisionRow) decode() (gate.Decision, error) {
 func decodeRow(r decisionRow) (gate.Decision, error) {
 	d, err := r.decode()
 	if err != nil {
-		return gate.Decision{}, gate.Errorf(gate.KindInternal, "corrupt_decision", "could not decode a stored decision: %w", err)
+		return gate.Decision{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "could not decode a stored decision: %w", err)
 	}
 	return d, nil
 }

@@ -47,6 +47,9 @@ type Store struct {
 	pool *pgxpool.Pool
 }
 
+// codeInvalidURL is the code of Open's error for a URL it cannot parse.
+const codeInvalidURL = "invalid_store_url"
+
 // Open connects to the PostgreSQL database at url (postgres:// or
 // postgresql://; pool settings such as pool_max_conns and session settings
 // such as search_path may be given as URL parameters) and returns a store on
@@ -65,7 +68,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if err != nil {
 		// Not wrapped: the parse error and its causes may quote the URL,
 		// whose password pgx can only redact on a best-effort basis.
-		return nil, &gate.Error{Kind: gate.KindInvalid, Code: "invalid_store_url",
+		return nil, &gate.Error{Kind: gate.KindInvalid, Code: codeInvalidURL,
 			Message: "the postgres store needs a valid postgres:// URL; check JKNGATE_DATABASE_URL"}
 	}
 	harden(cfg, url)

@@ -99,7 +99,7 @@ func invalidURL(why string, cause error) error {
 		cause = nil // its message repeats the URL
 	}
 	if cause != nil {
-		return gate.Errorf(gate.KindInvalid, "invalid_redis_url", "the Redis URL is unusable: %w", cause)
+		return gate.Errorf(gate.KindInvalid, codeInvalidURL, "the Redis URL is unusable: %w", cause)
 	}
-	return gate.Errorf(gate.KindInvalid, "invalid_redis_url", "the Redis URL is unusable: %s", why)
+	return gate.Errorf(gate.KindInvalid, codeInvalidURL, "the Redis URL is unusable: %s", why)
 }

@@ -44,7 +44,7 @@ func (t *Tier) Get(ctx context.Context, key string) ([]byte, bool, error) {
 // KindUnavailable ("redis_unavailable"), or KindInvalid for a ttl <= 0.
 func (t *Tier) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
 	if ttl <= 0 {
-		return gate.Errorf(gate.KindInvalid, "invalid_ttl", "a cache entry needs a positive ttl, got %v", ttl)
+		return gate.Errorf(gate.KindInvalid, codeInvalidTTL, "a cache entry needs a positive ttl, got %v", ttl)
 	}
 	if err := t.client.Set(ctx, t.prefix+key, val, ttl).Err(); err != nil {
 		return unavailable("SET", err)
@@ -80,5 +80,5 @@ func (t *Tier) Ping(ctx context.Context) error {
 }
 
 func unavailable(op string, err error) error {
-	return gate.Errorf(gate.KindUnavailable, "redis_unavailable", "redis %s: %w", op, err)
+	return gate.Errorf(gate.KindUnavailable, codeUnavailable, "redis %s: %w", op, err)
 }

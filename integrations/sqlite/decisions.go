@@ -37,12 +37,12 @@ import (
 // encoded as JSON.
 func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decision, bool, error) {
 	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, "invalid_decision",
+		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 			"a decision to record needs an id, a client id and a webhook id")
 	}
 	row, err := encodeDecision(d)
 	if err != nil {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
+		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
 	res := s.group.record(&recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)})
@@ -129,7 +129,7 @@ func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID 
 func decodeRow(r decisionRow) (gate.Decision, error) {
 	d, err := r.decode()
 	if err != nil {
-		return gate.Decision{}, gate.Errorf(gate.KindInternal, "corrupt_decision", "could not decode a stored decision: %w", err)
+		return gate.Decision{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "could not decode a stored decision: %w", err)
 	}
 	return d, nil
 }
@@ -141,7 +141,7 @@ func decodeRow(r decisionRow) (gate.Decision, error) {
 func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decision) (decisionRow, error) {
 	row, err := encodeDecision(d)
 	if err != nil {
-		return decisionRow{}, gate.Errorf(gate.KindInternal, "unencodable_decision",
+		return decisionRow{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
 	_, err = tx.ExecContext(ctx, insertDecisionSQL,

@@ -106,11 +106,11 @@ func (s *Store) RetryCallback(ctx context.Context, id string, now time.Time) (ga
 		FROM callbacks c JOIN decisions d ON d.id = c.decision_id WHERE c.id = ?`, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return gate.Callback{}, gate.Errorf(gate.KindNotFound, "callback_not_found", "could not %s: no such callback", what)
+		return gate.Callback{}, gate.Errorf(gate.KindNotFound, gate.CodeCallbackNotFound, "could not %s: no such callback", what)
 	case err != nil:
 		return gate.Callback{}, translate(what, err)
 	case n == 0:
-		return gate.Callback{}, gate.Errorf(gate.KindConflict, "not_failed", "callback %s is %s, not failed", id, c.State)
+		return gate.Callback{}, gate.Errorf(gate.KindConflict, gate.CodeNotFailed, "callback %s is %s, not failed", id, c.State)
 	}
 	return c, nil
 }

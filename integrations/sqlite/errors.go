@@ -9,13 +9,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Error codes of the *gate.Error values the store returns.
-const (
-	CodeNotFound    = "decision_not_found"
-	CodeConflict    = "store_conflict"
-	CodeUnavailable = "store_unavailable"
-)
-
 // translate turns a database/sql or SQLite error into gate's error kinds: no
 // rows is KindNotFound, a constraint violation KindConflict, and anything
 // else (busy, disk full, I/O error, closed database, cancelled context)
@@ -27,10 +20,10 @@ func translate(what string, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return &gate.Error{Kind: gate.KindNotFound, Code: CodeNotFound,
+		return &gate.Error{Kind: gate.KindNotFound, Code: gate.CodeDecisionNotFound,
 			Message: "no such decision", Err: err}
 	case errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT:
-		return &gate.Error{Kind: gate.KindConflict, Code: CodeConflict,
+		return &gate.Error{Kind: gate.KindConflict, Code: gate.CodeStoreConflict,
 			Message: "could not " + what + ": a constraint was violated", Err: err}
 	default:
 		return unavailable(what, err)
@@ -38,6 +31,6 @@ func translate(what string, err error) error {
 }
 
 func unavailable(what string, err error) error {
-	return &gate.Error{Kind: gate.KindUnavailable, Code: CodeUnavailable,
+	return &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeStoreUnavailable,
 		Message: "could not " + what, Err: err}
 }

@@ -116,7 +116,7 @@ func (s *Store) StopApplication(ctx context.Context, clientID, applicationID, re
 	err = tx.QueryRowContext(ctx, `SELECT id FROM decisions WHERE client_id = ? AND application_id = ? AND superseded_by IS NULL`,
 		clientID, applicationID).Scan(&head)
 	if errors.Is(err, sql.ErrNoRows) {
-		return gate.Decision{}, gate.Errorf(gate.KindNotFound, "application_not_found", "no decision for application %s", applicationID)
+		return gate.Decision{}, gate.Errorf(gate.KindNotFound, gate.CodeApplicationNotFound, "no decision for application %s", applicationID)
 	}
 	if err != nil {
 		return gate.Decision{}, translate(what, err)

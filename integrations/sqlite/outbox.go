@@ -51,7 +51,7 @@ func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []g
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
 	const what = "claim callbacks"
 	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_claim", "a claim needs a positive lease and limit")
+		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
 	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -130,7 +130,7 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 		SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, lease_until = NULL,
 			delivered_at = NULLIF(?, '') WHERE id = ?`,
 		string(c.State), c.Attempts, formatTime(c.NextAttempt), c.LastError, deliveredAt(c), c.ID)
-	return checkUpdated("finish callback "+c.ID, "callback_not_found", res, err)
+	return checkUpdated("finish callback "+c.ID, gate.CodeCallbackNotFound, res, err)
 }
 
 // PendingCallbacks counts the callbacks still to be delivered (state
@@ -152,7 +152,7 @@ func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
 	const what = "claim rechecks"
 	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_claim", "a claim needs a positive lease and limit")
+		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
 	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -214,11 +214,11 @@ func (s *Store) FinishRecheck(ctx context.Context, decisionID string, attempts i
 	what := "finish the recheck of " + decisionID
 	if next.IsZero() {
 		res, err := s.writer.ExecContext(ctx, `DELETE FROM rechecks WHERE decision_id = ?`, decisionID)
-		return checkUpdated(what, "recheck_not_found", res, err)
+		return checkUpdated(what, gate.CodeRecheckNotFound, res, err)
 	}
 	res, err := s.writer.ExecContext(ctx, `UPDATE rechecks SET attempts = ?, next_attempt = ?, lease_until = NULL
 		WHERE decision_id = ?`, attempts, formatTime(next), decisionID)
-	return checkUpdated(what, "recheck_not_found", res, err)
+	return checkUpdated(what, gate.CodeRecheckNotFound, res, err)
 }
 
 // checkUpdated translates the outcome of an UPDATE or DELETE of one row:
@@ -238,5 +238,5 @@ func checkUpdated(what, notFound string, res sql.Result, err error) error {
 }
 
 func corrupt(what string, err error) error {
-	return gate.Errorf(gate.KindInternal, "corrupt_row", "could not decode %s: %w", what, err)
+	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
 }

@@ -34,8 +34,8 @@ func TestReviewActionsAreKept(t *testing.T) {
 	if err := s.CloseReview(ctx, d.ID, r, &next, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CloseReview(ctx, d.ID, r, nil, nil); gate.CodeOf(err) != CodeAlreadyReviewed {
-		t.Fatalf("second CloseReview: %v, want %s", err, CodeAlreadyReviewed)
+	if err := s.CloseReview(ctx, d.ID, r, nil, nil); gate.CodeOf(err) != gate.CodeAlreadyReviewed {
+		t.Fatalf("second CloseReview: %v, want %s", err, gate.CodeAlreadyReviewed)
 	}
 
 	var decisionID, action, note, actor, atText, nextID string

@@ -43,7 +43,7 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 		app, err := decodeApplication(raw)
 		if err != nil {
 			rows.Close()
-			return 0, gate.Errorf(gate.KindInternal, "corrupt_decision", "decision %s: application: %w", id, err)
+			return 0, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "decision %s: application: %w", id, err)
 		}
 		for i, w := range app.Workers {
 			app.Workers[i].NIK = gate.MaskNIK(w.NIK)
@@ -51,7 +51,7 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 		enc, err := encodeApplication(app)
 		if err != nil {
 			rows.Close()
-			return 0, gate.Errorf(gate.KindInternal, "unencodable_decision", "decision %s: %w", id, err)
+			return 0, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision, "decision %s: %w", id, err)
 		}
 		changes = append(changes, change{id, enc})
 	}

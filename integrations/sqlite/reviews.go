@@ -8,12 +8,6 @@ import (
 	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
 
-// Codes of the conflicts ReviewStore's methods return (gate.ReviewStore).
-const (
-	CodeAlreadyReviewed = "already_reviewed"
-	CodeSuperseded      = "superseded"
-)
-
 // CloseReview closes the open review of decision id with r (its State is
 // stored as closed), appends the action to the review history, records next
 // (when not nil) as the decision that supersedes id, and enqueues
@@ -48,11 +42,11 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		return translate("read decision "+id, err)
 	}
 	if state.String != string(gate.ReviewOpen) || supersededBy.Valid {
-		return gate.Errorf(gate.KindConflict, CodeAlreadyReviewed,
+		return gate.Errorf(gate.KindConflict, gate.CodeAlreadyReviewed,
 			"decision %s has no open review: it was reviewed or superseded", id)
 	}
 	if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
-		return gate.Errorf(gate.KindInvalid, "invalid_decision",
+		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 			"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
 			next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
 	}
@@ -60,7 +54,7 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	r.State = gate.ReviewClosed
 	review, err := decisiondoc.EncodeReview(r)
 	if err != nil {
-		return gate.Errorf(gate.KindInternal, "unencodable_review", "could not encode the review: %w", err)
+		return gate.Errorf(gate.KindInternal, gate.CodeUnencodableReview, "could not encode the review: %w", err)
 	}
 	// The state condition repeats the check above, so that the statement
 	// alone cannot close a review twice.
@@ -116,11 +110,11 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 		return translate("read decision "+prevID, err)
 	}
 	if supersededBy.Valid {
-		return gate.Errorf(gate.KindConflict, CodeSuperseded,
+		return gate.Errorf(gate.KindConflict, gate.CodeSuperseded,
 			"decision %s has been superseded by %s", prevID, supersededBy.String)
 	}
 	if d.ApplicationID != applicationID || d.ClientID != clientID {
-		return gate.Errorf(gate.KindInvalid, "invalid_decision",
+		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
 			"decision %s is for application %q of client %q, not %q of %q as %s",
 			d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
 	}
@@ -142,7 +136,7 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx *sql.Tx, what, prevID string, d gate.Decision) error {
 	if d.ID == "" {
-		return gate.Errorf(gate.KindInvalid, "invalid_decision", "a decision to record needs an id")
+		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision, "a decision to record needs an id")
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET superseded_by = ? WHERE id = ?`, d.ID, prevID); err != nil {
 		return translate(what, err)

@@ -51,6 +51,9 @@ type Store struct {
 	replay   *sql.Stmt // DecisionForWebhook's, prepared on first use
 }
 
+// codeInvalidPath is the code of Open's error for a path it refuses.
+const codeInvalidPath = "invalid_store_path"
+
 // Open opens (creating if needed) the SQLite database at path and returns a
 // store on it. It does not migrate: call Migrate before using the store.
 //
@@ -60,7 +63,7 @@ type Store struct {
 // or configured.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.ContainsAny(path, "?#") {
-		return nil, gate.Errorf(gate.KindInvalid, "invalid_store_path",
+		return nil, gate.Errorf(gate.KindInvalid, codeInvalidPath,
 			"the sqlite store needs a plain file path, not %q", path)
 	}
 

@@ -23,9 +23,9 @@ import (
 // short enough that a dead one is noticed and reported.
 const DefaultTimeout = 10 * time.Second
 
-// CodeUnavailable is the code of the error EachDecision returns when the
-// store stalled; the stores use the same code for their own deadlines.
-const CodeUnavailable = "store_unavailable"
+// codeNotSupported is the code of the error of a count the wrapped store
+// cannot make.
+const codeNotSupported = "not_supported"
 
 var _ storemetrics.Store = (*Store)(nil)
 
@@ -57,7 +57,7 @@ func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc)
 func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 	pc, ok := s.Store.(storemetrics.PendingCounter)
 	if !ok {
-		return 0, gate.Errorf(gate.KindInternal, "not_supported", "the store cannot count pending callbacks")
+		return 0, gate.Errorf(gate.KindInternal, codeNotSupported, "the store cannot count pending callbacks")
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -70,7 +70,7 @@ func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 func (s *Store) DueRechecks(ctx context.Context, now time.Time) (int, error) {
 	rc, ok := s.Store.(storemetrics.RecheckCounter)
 	if !ok {
-		return 0, gate.Errorf(gate.KindInternal, "not_supported", "the store cannot count due rechecks")
+		return 0, gate.Errorf(gate.KindInternal, codeNotSupported, "the store cannot count due rechecks")
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -88,7 +88,7 @@ func (s *Store) EachDecision(ctx context.Context, f gate.DecisionFilter, fn func
 	defer stalled.Stop()
 	return s.Store.EachDecision(ctx, f, func(d gate.Decision) error {
 		if !stalled.Stop() {
-			return &gate.Error{Kind: gate.KindUnavailable, Code: CodeUnavailable,
+			return &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeStoreUnavailable,
 				Message: "the store stalled while streaming decisions", Err: context.Cause(ctx)}
 		}
 		defer stalled.Reset(s.timeout)
