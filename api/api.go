@@ -38,9 +38,9 @@ type Deps struct {
 	// (request_id; client_id on the webhook; sub once a bearer token is
 	// verified), also those logged by gate with the request's context.
 	Logger *slog.Logger
-	// Now returns the current time (for signature timestamps); time.Now
-	// when nil.
-	Now func() time.Time
+	// Now is the clock for signature timestamps, OSS status times and
+	// review deadlines; the system clock when nil.
+	Now gate.Clock
 	// Metrics serves GET /metrics (Prometheus); the route is absent when
 	// nil.
 	Metrics http.Handler
@@ -100,15 +100,12 @@ type server struct {
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
-		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer),
+		info: d.Info, logger: d.Logger, now: d.Now.Now, metrics: newHTTPMetrics(d.Registerer),
 		callbackAllowPrivate: d.CallbackAllowPrivate, oss: d.OSS}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {
 		s.logger = slog.New(gate.NewMaskingHandler(s.logger.Handler()))
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 
 	e := echo.New()
