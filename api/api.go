@@ -6,6 +6,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -30,6 +31,10 @@ type Deps struct {
 	Clients map[string][]standardwebhooks.Secret
 	// Checks are run by GET /readyz.
 	Checks []Check
+	// ReadyTimeout bounds the checks of one GET /readyz: a check still
+	// running then fails with context.DeadlineExceeded. Zero means
+	// DefaultReadyTimeout.
+	ReadyTimeout time.Duration
 	// Info are reported by GET /readyz besides the checks, never failing it.
 	Info []Info
 	// Logger receives request logs and internal errors; discarded when nil.
@@ -95,6 +100,8 @@ type server struct {
 	// callbackAllowPrivate is Deps.CallbackAllowPrivate.
 	callbackAllowPrivate bool
 	oss                  *OSSConfig // nil: the OSS adapter is off
+
+	readyTimeout time.Duration // Deps.ReadyTimeout, defaulted
 }
 
 // New returns the HTTP handler with every route of the service.
@@ -102,6 +109,7 @@ func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
 		info: d.Info, logger: d.Logger, now: d.Now.Now, metrics: newHTTPMetrics(d.Registerer),
 		callbackAllowPrivate: d.CallbackAllowPrivate, oss: d.OSS}
+	s.readyTimeout = cmp.Or(d.ReadyTimeout, DefaultReadyTimeout)
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*gate.MaskingHandler); !ok {
