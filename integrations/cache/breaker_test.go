@@ -102,20 +102,25 @@ func TestBreakerHalfOpenRecovery(t *testing.T) {
 }
 
 func TestCallerCancellationsDoNotTripBreaker(t *testing.T) {
-	inner := &fakeInner{}
-	r, _ := newTestRegistry(t, inner, nil, Options{BreakerFailures: 2, CallTimeout: time.Second})
-	release := inner.hold()
-	for i := range 5 {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		_, err := r.Employer(ctx, nib(i))
-		wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
-	}
-	release()
-	eventually(t, "the abandoned calls to finish", func() bool { return r.employers.local.Len() == 5 })
-	if _, err := r.Employer(context.Background(), nib(99)); err != nil {
-		t.Fatalf("lookup after cancelled callers: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		inner := &fakeInner{}
+		r, _ := newTestRegistry(t, inner, nil, Options{BreakerFailures: 2, CallTimeout: time.Second})
+		release := inner.hold()
+		for i := range 5 {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err := r.Employer(ctx, nib(i))
+			wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
+		}
+		release()
+		synctest.Wait() // the abandoned calls have finished
+		if n := r.employers.local.Len(); n != 5 {
+			t.Fatalf("%d abandoned calls filled the cache, want 5", n)
+		}
+		if _, err := r.Employer(context.Background(), nib(99)); err != nil {
+			t.Fatalf("lookup after cancelled callers: %v", err)
+		}
+	})
 }
 
 // An open breaker answers before the rate limiter: lookups fail fast as

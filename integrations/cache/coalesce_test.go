@@ -88,27 +88,31 @@ func TestCancelledCallerDoesNotFailOthers(t *testing.T) {
 }
 
 func TestCallFillsCacheAfterEveryCallerLeft(t *testing.T) {
-	inner := &fakeInner{started: make(chan struct{}, 1)}
-	release := inner.hold()
-	r, _ := newTestRegistry(t, inner, nil, Options{})
+	// synctest.Wait returns once the released call has finished filling the
+	// cache: no polling.
+	synctest.Test(t, func(t *testing.T) {
+		inner := &fakeInner{started: make(chan struct{}, 1)}
+		release := inner.hold()
+		r, _ := newTestRegistry(t, inner, nil, Options{})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	_, err := r.Participant(ctx, testNIK)
-	wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		_, err := r.Participant(ctx, testNIK)
+		wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
 
-	release()
-	eventually(t, "the abandoned call to fill the cache", func() bool {
-		_, ok := r.participants.local.Peek(testNIK)
-		return ok
+		release()
+		synctest.Wait()
+		if _, ok := r.participants.local.Peek(testNIK); !ok {
+			t.Fatal("the abandoned call did not fill the cache")
+		}
+		got, err := r.Participant(context.Background(), testNIK)
+		if err != nil || got.Fetch.Source != gate.SourceCache {
+			t.Fatalf("after the background fill: %+v, %v; want a cache hit", got, err)
+		}
+		if n := inner.participantCalls.Load(); n != 1 {
+			t.Fatalf("inner calls = %d, want 1", n)
+		}
 	})
-	got, err := r.Participant(context.Background(), testNIK)
-	if err != nil || got.Fetch.Source != gate.SourceCache {
-		t.Fatalf("after the background fill: %+v, %v; want a cache hit", got, err)
-	}
-	if n := inner.participantCalls.Load(); n != 1 {
-		t.Fatalf("inner calls = %d, want 1", n)
-	}
 }
 
 // panicky is an inner registry with a bug.
