@@ -286,3 +286,30 @@ func TestOutboxGauge(t *testing.T) {
 		t.Errorf("New without a registry: %v", err)
 	}
 }
+
+// reviewsAt is a fake that keeps the time its last CountReviews counted at.
+type reviewsAt struct {
+	*fake
+	at time.Time
+}
+
+func (r *reviewsAt) CountReviews(_ context.Context, f gate.ReviewFilter) (int, error) {
+	r.at = f.Now
+	return 0, nil
+}
+
+// The overdue count is made at the decorator's clock, not the wall clock.
+func TestOverdueReviewsGaugeCountsAtTheClock(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	f := &reviewsAt{fake: &fake{}}
+	s, err := storemetrics.New(f, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return t0 }
+	gather(t, reg, "jkngate_reviews_overdue")
+	if !f.at.Equal(t0) {
+		t.Fatalf("reviews counted at %v, want the clock's %v", f.at, t0)
+	}
+}
