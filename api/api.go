@@ -6,6 +6,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -31,6 +32,10 @@ type Deps struct {
 	Clients map[string][]standardwebhooks.Secret
 	// Checks are run by GET /readyz.
 	Checks []Check
+	// ReadyTimeout bounds the checks of one GET /readyz: a check still
+	// running then fails with context.DeadlineExceeded. Zero means
+	// DefaultReadyTimeout.
+	ReadyTimeout time.Duration
 	// Info are reported by GET /readyz besides the checks, never failing it.
 	Info []Info
 	// Logger receives request logs and internal errors; discarded when nil.
@@ -39,9 +44,9 @@ type Deps struct {
 	// (request_id; client_id on the webhook; sub once a bearer token is
 	// verified), also those logged by gate with the request's context.
 	Logger *slog.Logger
-	// Now returns the current time (for signature timestamps); time.Now
-	// when nil.
-	Now func() time.Time
+	// Now is the clock for signature timestamps, OSS status times and
+	// review deadlines; the system clock when nil.
+	Now gate.Clock
 	// Metrics serves GET /metrics (Prometheus); the route is absent when
 	// nil.
 	Metrics http.Handler
@@ -96,20 +101,20 @@ type server struct {
 	// callbackAllowPrivate is Deps.CallbackAllowPrivate.
 	callbackAllowPrivate bool
 	oss                  *OSSConfig // nil: the OSS adapter is off
+
+	readyTimeout time.Duration // Deps.ReadyTimeout, defaulted
 }
 
 // New returns the HTTP handler with every route of the service.
 func New(d Deps) *echo.Echo {
 	s := &server{gate: d.Gate, peopleSvc: d.People, auth: d.Auth, clients: d.Clients, checks: d.Checks,
-		info: d.Info, logger: d.Logger, now: d.Now, metrics: newHTTPMetrics(d.Registerer),
+		info: d.Info, logger: d.Logger, now: d.Now.Now, metrics: newHTTPMetrics(d.Registerer),
 		callbackAllowPrivate: d.CallbackAllowPrivate, oss: d.OSS}
+	s.readyTimeout = cmp.Or(d.ReadyTimeout, DefaultReadyTimeout)
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := s.logger.Handler().(*logging.MaskingHandler); !ok {
 		s.logger = slog.New(logging.NewMaskingHandler(s.logger.Handler()))
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 
 	e := echo.New()

@@ -46,8 +46,8 @@ type AuthConfig struct {
 	HS256Secret []byte
 	// Issuer and Audience are the required iss and aud.
 	Issuer, Audience string
-	// Now is the clock for exp, nbf and iat; time.Now when nil.
-	Now func() time.Time
+	// Now is the clock for exp, nbf and iat; the system clock when nil.
+	Now gate.Clock
 }
 
 // Authenticator turns a bearer token into a gate.Actor. It is safe for

@@ -9,9 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// checkTimeout bounds each readiness check, so that a hanging dependency
-// makes /readyz fail rather than hang.
-const checkTimeout = 2 * time.Second
+// DefaultReadyTimeout bounds each readiness check when Deps.ReadyTimeout is
+// zero, so that a hanging dependency makes /readyz fail rather than hang.
+const DefaultReadyTimeout = 2 * time.Second
 
 // HealthJSON is the body of /healthz.
 type HealthJSON struct {
@@ -41,9 +41,9 @@ func (s *server) healthz(c echo.Context) error {
 }
 
 // readyz is GET /readyz: runs every check concurrently, each within
-// checkTimeout, and answers 503 when a required one fails.
+// the ready timeout, and answers 503 when a required one fails.
 func (s *server) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), checkTimeout)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.readyTimeout)
 	defer cancel()
 	type result struct {
 		i   int

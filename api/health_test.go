@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/jkngate/jkngate/api"
 )
@@ -40,7 +41,9 @@ func TestReadyz(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := newTestAPI(t, tt.checks...).do(httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			// A short timeout: the hanging check fails in 20 ms, not 2 s.
+			a := &testAPI{e: api.New(api.Deps{Checks: tt.checks, ReadyTimeout: 20 * time.Millisecond})}
+			rec := a.do(httptest.NewRequest(http.MethodGet, "/readyz", nil))
 			var got api.ReadyJSON
 			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 				t.Fatal(err)
@@ -52,6 +55,41 @@ func TestReadyz(t *testing.T) {
 				if got.Checks[k] != v {
 					t.Errorf("check %s = %q, want %q", k, got.Checks[k], v)
 				}
+			}
+		})
+	}
+}
+
+// Each check runs under the ready timeout: the one given, or
+// DefaultReadyTimeout when none is.
+func TestReadyzTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		timeout time.Duration
+		want    time.Duration
+	}{
+		{"given", 150 * time.Millisecond, 150 * time.Millisecond},
+		{"default", 0, api.DefaultReadyTimeout},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var left time.Duration
+			check := func(ctx context.Context) error {
+				deadline, ok := ctx.Deadline()
+				if !ok {
+					return errors.New("no deadline")
+				}
+				left = time.Until(deadline)
+				return nil
+			}
+			a := &testAPI{e: api.New(api.Deps{Checks: []api.Check{{Name: "store", Required: true, Check: check}},
+				ReadyTimeout: tt.timeout})}
+			if rec := a.do(httptest.NewRequest(http.MethodGet, "/readyz", nil)); rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			// The check starts within moments of the request: its deadline
+			// is at most the timeout away, and more than half of it.
+			if left > tt.want || left < tt.want/2 {
+				t.Fatalf("the check had %v left, want just under %v", left, tt.want)
 			}
 		})
 	}

@@ -41,8 +41,8 @@ type Service struct {
 	Registry Registry
 	Store    Store
 	Policy   Policy
-	// Now returns the current time; time.Now when nil.
-	Now func() time.Time
+	// Now is the clock; the system clock when nil.
+	Now Clock
 	// MaxLookupsInFlight bounds concurrent worker lookups for one
 	// application; 16 when zero.
 	MaxLookupsInFlight int
@@ -69,12 +69,7 @@ type Service struct {
 	OSS bool
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *Service) now() time.Time { return s.Now.Now() }
 
 // Submit decides an application received as webhook delivery (clientID,
 // webhookID) and records the decision before returning it.

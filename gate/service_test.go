@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -29,7 +30,7 @@ func (r *fakeRegistry) enter() func() {
 			break
 		}
 	}
-	time.Sleep(r.delay)
+	time.Sleep(r.delay) // simulated latency: callers run it in a synctest bubble, on fake time
 	return func() { r.inFlight.Add(-1) }
 }
 
@@ -169,49 +170,57 @@ func TestUngatedPermitMakesNoLookups(t *testing.T) {
 }
 
 func TestWorkerLookupsAreBoundedAndSampled(t *testing.T) {
-	svc, reg, _, a := newService(t, 40)
-	reg.delay = 2 * time.Millisecond
-	svc.MaxLookupsInFlight = 4
-	d, err := svc.Evaluate(context.Background(), a)
-	if err != nil || d.Outcome != OutcomeAllow {
-		t.Fatalf("d=%v err=%v", codes(d), err)
-	}
-	// 4 worker lookups plus the employer lookup may overlap.
-	if m := reg.maxInFlight.Load(); m > 5 {
-		t.Errorf("max in flight = %d, want <= 5", m)
-	}
-	if d.Evidence.WorkersChecked != 40 {
-		t.Errorf("checked %d workers, want 40", d.Evidence.WorkersChecked)
-	}
+	// The registry's delay runs on the bubble's fake clock: lookups overlap
+	// as they would in 2 ms each, and the test takes no wall time.
+	synctest.Test(t, func(t *testing.T) {
+		svc, reg, _, a := newService(t, 40)
+		reg.delay = 2 * time.Millisecond
+		svc.MaxLookupsInFlight = 4
+		d, err := svc.Evaluate(context.Background(), a)
+		if err != nil || d.Outcome != OutcomeAllow {
+			t.Fatalf("d=%v err=%v", codes(d), err)
+		}
+		// 4 worker lookups plus the employer lookup may overlap.
+		if m := reg.maxInFlight.Load(); m > 5 {
+			t.Errorf("max in flight = %d, want <= 5", m)
+		}
+		if d.Evidence.WorkersChecked != 40 {
+			t.Errorf("checked %d workers, want 40", d.Evidence.WorkersChecked)
+		}
 
-	svc.Policy.WorkerSampleSize = 7
-	before := reg.calls.Load()
-	d, _ = svc.Evaluate(context.Background(), a)
-	if got := reg.calls.Load() - before; got != 8 {
-		t.Errorf("sampled evaluation made %d lookups, want 7 workers + 1 employer", got)
-	}
-	if d.Evidence.WorkersChecked != 7 || d.Evidence.WorkersListed != 40 {
-		t.Errorf("evidence = %+v", d.Evidence)
-	}
+		svc.Policy.WorkerSampleSize = 7
+		before := reg.calls.Load()
+		d, _ = svc.Evaluate(context.Background(), a)
+		if got := reg.calls.Load() - before; got != 8 {
+			t.Errorf("sampled evaluation made %d lookups, want 7 workers + 1 employer", got)
+		}
+		if d.Evidence.WorkersChecked != 7 || d.Evidence.WorkersListed != 40 {
+			t.Errorf("evidence = %+v", d.Evidence)
+		}
+	})
 }
 
 func TestBudgetTurnsSlowLookupsIntoUnavailable(t *testing.T) {
-	svc, reg, _, a := newService(t, 50)
-	reg.delay = 20 * time.Millisecond
-	svc.MaxLookupsInFlight = 2
-	svc.Budget = 30 * time.Millisecond
-	d, err := svc.Evaluate(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Outcome != OutcomeReview || !d.HasReason(ReasonRegistryUnavailable) {
-		t.Fatalf("reasons = %v, want REGISTRY_UNAVAILABLE", codes(d))
-	}
-	// Lookups not started when the budget ended are never started: with 2
-	// in flight and 20 ms each, far fewer than 51 calls fit in 30 ms.
-	if n := reg.calls.Load(); n >= 51 {
-		t.Errorf("made %d lookups; the budget should have stopped new ones", n)
-	}
+	// Fake time (synctest): the budget and the slow lookups meet exactly,
+	// whatever the machine's load.
+	synctest.Test(t, func(t *testing.T) {
+		svc, reg, _, a := newService(t, 50)
+		reg.delay = 20 * time.Millisecond
+		svc.MaxLookupsInFlight = 2
+		svc.Budget = 30 * time.Millisecond
+		d, err := svc.Evaluate(context.Background(), a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Outcome != OutcomeReview || !d.HasReason(ReasonRegistryUnavailable) {
+			t.Fatalf("reasons = %v, want REGISTRY_UNAVAILABLE", codes(d))
+		}
+		// Lookups not started when the budget ended are never started: with 2
+		// in flight and 20 ms each, far fewer than 51 calls fit in 30 ms.
+		if n := reg.calls.Load(); n >= 51 {
+			t.Errorf("made %d lookups; the budget should have stopped new ones", n)
+		}
+	})
 }
 
 func TestSubmitTellsOnDecision(t *testing.T) {

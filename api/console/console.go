@@ -37,8 +37,8 @@ type Config struct {
 	// only; serve never sets them).
 	DemoUsers []DemoUser
 	Logger    *slog.Logger
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
+	// Now is the clock; the system clock when nil.
+	Now gate.Clock
 }
 
 // Console is the console's HTTP handler. Its Actor method lets other
@@ -69,7 +69,7 @@ func New(cfg Config) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{people: cfg.People, sealer: s, demo: cfg.DemoUsers,
-		logger: cfg.Logger, now: cfg.Now}
+		logger: cfg.Logger, now: cfg.Now.Now}
 	if cfg.OIDC != nil {
 		c.oidc = &provider{cfg: *cfg.OIDC}
 	}
@@ -77,9 +77,6 @@ func New(cfg Config) (*Console, error) {
 		c.logger = slog.New(slog.DiscardHandler)
 	} else if _, ok := c.logger.Handler().(*logging.MaskingHandler); !ok {
 		c.logger = slog.New(logging.NewMaskingHandler(c.logger.Handler()))
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	if c.templates, err = parseTemplates(); err != nil {
 		return nil, err

@@ -95,13 +95,13 @@ func (b *browser) waitNewPage() {
 	// While the page changes, the old document's context goes away: those
 	// errors mean "not yet".
 	var err error
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	if waitFor(15*time.Second, 20*time.Millisecond, func() bool {
 		var done bool
 		done, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](
 			`!document.documentElement.dataset.leaving && document.readyState === "complete"`))
-		if err == nil && done {
-			return
-		}
+		return err == nil && done
+	}) {
+		return
 	}
 	b.t.Fatalf("waiting for the next page: %v", err)
 }

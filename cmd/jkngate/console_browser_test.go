@@ -182,16 +182,11 @@ func TestConsoleInBrowser(t *testing.T) {
 		br.wantText("OVERRIDDEN", "allow", "reviewer-bpjs", "Registrasi pekerja sudah diverifikasi")
 		overrideID := strings.TrimPrefix(br.location(), base+"/console/decisions/")
 
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		waitFor(10*time.Second, 50*time.Millisecond, func() bool {
 			rig.hook.mu.Lock()
-			n, bad := len(rig.hook.events), rig.hook.bad
-			rig.hook.mu.Unlock()
-			if n > 0 || bad > 0 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			defer rig.hook.mu.Unlock()
+			return len(rig.hook.events) > 0 || rig.hook.bad > 0
+		})
 		rig.hook.mu.Lock()
 		if rig.hook.bad != 0 || len(rig.hook.events) != 1 {
 			t.Fatalf("callbacks: %d verified, %d bad; want 1 verified", len(rig.hook.events), rig.hook.bad)

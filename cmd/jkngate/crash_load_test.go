@@ -137,11 +137,14 @@ func startBinary(t *testing.T, bin string, env []string) (string, *exec.Cmd) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // may have exited
 	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
+	if waitFor(20*time.Second, 50*time.Millisecond, func() bool {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
 			resp.Body.Close()
-			return base, cmd
 		}
+		return err == nil
+	}) {
+		return base, cmd
 	}
 	t.Fatal("jkngate did not start")
 	return "", nil

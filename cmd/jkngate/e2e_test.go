@@ -263,11 +263,8 @@ func TestGracefulShutdownFinishesInFlightWebhooks(t *testing.T) {
 		got <- answer{s, d}
 	}()
 	// Stop once the webhook is waiting on the simulator.
-	for deadline := time.Now().Add(10 * time.Second); g.sim.Stats().EmployerCalls == 0; {
-		if time.Now().After(deadline) {
-			t.Fatal("the webhook never reached the simulator")
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !waitFor(10*time.Second, 5*time.Millisecond, func() bool { return g.sim.Stats().EmployerCalls > 0 }) {
+		t.Fatal("the webhook never reached the simulator")
 	}
 	g.stop(t)
 	a := <-got
@@ -328,14 +325,10 @@ func TestEndToEndBudgetAnswersInTimeAndLookupsFinishInBackground(t *testing.T) {
 	}
 	// The employer call that was started goes on and fills the cache: a
 	// later webhook is answered from it without calling BPJS again.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	waitFor(5*time.Second, 50*time.Millisecond, func() bool {
 		_, d = g.post(t, fmt.Sprintf("msg_budget_%d", time.Now().UnixNano()), app)
-		if d.Outcome == "allow" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return d.Outcome == "allow"
+	})
 	if d.Outcome != "allow" {
 		t.Fatalf("after the background lookup: %s, want allow", d.Outcome)
 	}

@@ -60,8 +60,19 @@ func TestLogsNeverShowPersonalDataOrSecrets(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
-	review(t, g, deny.DecisionID, "uphold", "the employer must register its workers first")
-	time.Sleep(1500 * time.Millisecond) // let the callback worker run and log
+	upheld := review(t, g, deny.DecisionID, "uphold", "the employer must register its workers first")
+	// The review's callback is the last thing the run logs: wait for the
+	// worker's line about it, delivered or not.
+	if !waitFor(10*time.Second, 20*time.Millisecond, func() bool {
+		for line := range strings.Lines(g.logs.String()) {
+			if strings.Contains(line, `"callback `) && strings.Contains(line, upheld.DecisionID) {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Errorf("the callback worker logged nothing about decision %s within 10 s", upheld.DecisionID)
+	}
 	g.stop(t)
 
 	logs := g.logs.String()

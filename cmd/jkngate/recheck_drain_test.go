@@ -88,10 +88,7 @@ func TestRechecksDrainWhileLiveWebhooksAreAnswered(t *testing.T) {
 			t.Errorf("live webhook %d while the backlog drains: HTTP %d %s from %q", i, status, d.codes(), d.Evidence.Source)
 		}
 	}
-	deadline := time.Now().Add(time.Minute) // a guard against hanging, not a speed assertion
-	for st.done.Load() < companies*perCompany && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(time.Minute, 50*time.Millisecond, func() bool { return st.done.Load() >= companies*perCompany })
 	if n := st.done.Load(); n != companies*perCompany {
 		t.Fatalf("%d of %d rechecks drained", n, companies*perCompany)
 	}

@@ -100,13 +100,12 @@ func TestLoadRecheckDrain(t *testing.T) {
 
 	// BPJS is back; wait for the breakers to let calls through again.
 	_ = sim.SetFaults(bpjssim.Faults{Latency: 100 * time.Millisecond})
-	for {
+	if !waitFor(5*time.Minute, time.Second, func() bool { // a guard against hanging
 		_, errE := c.registry.Employer(ctx, data.Employers[0].NIB)
 		_, errP := c.registry.Participant(ctx, data.Employers[0].Workers[0])
-		if errE == nil && errP == nil {
-			break
-		}
-		time.Sleep(time.Second)
+		return errE == nil && errP == nil
+	}) {
+		t.Fatal("the breakers did not let calls through within 5 minutes of BPJS coming back")
 	}
 	// Every recheck is due now (the first comes a minute after the decision).
 	c.gate.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }

@@ -281,17 +281,18 @@ func TestReplicaKilledDuringCallbackDelivery(t *testing.T) {
 	b := startReplica(t, sim, simURL, env...)
 	a.stop(t) // killed mid-delivery: the attempt is abandoned, its lease stays
 
-	deadline := time.Now().Add(25 * time.Second)
-	for {
+	waitFor(25*time.Second, 100*time.Millisecond, func() bool {
 		rc.mu.Lock()
-		n := len(rc.accepted)
-		rc.mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+		defer rc.mu.Unlock()
+		return len(rc.accepted) > 0
+	})
+	// Room for a duplicate, were there one: wait until B has recorded the
+	// delivery (nothing left pending), then stop it, so that no replica is
+	// left to send again.
+	if !waitFor(10*time.Second, 50*time.Millisecond, func() bool { return pendingCallbacks(t, env) == 0 }) {
+		t.Errorf("%d callbacks still pending after the delivery", pendingCallbacks(t, env))
 	}
-	time.Sleep(2 * time.Second) // room for a duplicate, were there one
+	b.stop(t)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if len(rc.accepted) != 1 {
@@ -305,7 +306,30 @@ func TestReplicaKilledDuringCallbackDelivery(t *testing.T) {
 	if rc.attempts != 2 {
 		t.Errorf("%d attempts reached the receiver, want 2: the abandoned one and B's", rc.attempts)
 	}
-	b.stop(t)
+}
+
+// pendingCallbacks counts the callbacks still pending in the replicas'
+// database (JKNGATE_DATABASE_URL in env), or fails t.
+func pendingCallbacks(t *testing.T, env []string) int {
+	t.Helper()
+	url := ""
+	for i := 0; i+1 < len(env); i += 2 {
+		if env[i] == "JKNGATE_DATABASE_URL" {
+			url = env[i+1]
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM callbacks WHERE state = 'pending'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // review posts a review action with a reviewer token for every region.

@@ -57,16 +57,11 @@ func TestEndToEndOverrideIsCalledBack(t *testing.T) {
 		t.Fatalf("override: HTTP %d %+v", resp.StatusCode, next)
 	}
 
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(10*time.Second, 50*time.Millisecond, func() bool {
 		rc.mu.Lock()
-		n, bad := len(rc.events), rc.bad
-		rc.mu.Unlock()
-		if n > 0 || bad > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		defer rc.mu.Unlock()
+		return len(rc.events) > 0 || rc.bad > 0
+	})
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.bad != 0 || len(rc.events) != 1 {

@@ -24,9 +24,7 @@ func TestRunListensAndStops(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
-	for i := 0; i < 200 && !strings.Contains(out.String(), "listening on"); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	out.waitFor("listening on", 10*time.Second) // the assertions below say what came instead
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ type Config struct {
 	Credentials     trustmark.Credentials
 	Timeout         time.Duration // per call; 0 means DefaultTimeout
 	HTTPClient      *http.Client  // nil means a client that does not follow redirects
-	Now             func() time.Time
+	Now             gate.Clock    // signs requests; the system clock when nil
 }
 
 // Client looks employers and participants up at BPJS Kesehatan. It is safe
@@ -94,7 +94,7 @@ func New(cfg Config) (*Client, error) {
 		creds:        cr,
 		timeout:      cfg.Timeout,
 		http:         cfg.HTTPClient,
-		now:          cfg.Now,
+		now:          cfg.Now.Now,
 	}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
@@ -105,9 +105,6 @@ func New(cfg Config) (*Client, error) {
 		c.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}}
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	return c, nil
 }

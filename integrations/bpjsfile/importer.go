@@ -61,20 +61,15 @@ type Importer struct {
 	// is: phase "validate" (total unknown: 0) or "apply" (total: the rows
 	// read).
 	Progress func(phase string, rows, total int)
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
+	// Now is the clock; the system clock when nil.
+	Now gate.Clock
 }
 
 var _ gate.Importer = (*Importer)(nil)
 
 const progressEvery = 10_000
 
-func (im *Importer) now() time.Time {
-	if im.Now != nil {
-		return im.Now()
-	}
-	return time.Now()
-}
+func (im *Importer) now() time.Time { return im.Now.Now() }
 
 func (im *Importer) progress(phase string, rows, total int) {
 	if im.Progress != nil {

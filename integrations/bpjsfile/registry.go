@@ -24,7 +24,7 @@ type Registry struct {
 	Imports    Lookups
 	MaxDataAge time.Duration
 	Logger     *slog.Logger
-	Now        func() time.Time // time.Now when nil
+	Now        gate.Clock // the system clock when nil
 }
 
 var _ gate.Registry = (*Registry)(nil)
@@ -75,11 +75,7 @@ func (r *Registry) usable(found bool, date string) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	return asOf, now().Sub(asOf) <= r.MaxDataAge
+	return asOf, r.Now.Now().Sub(asOf) <= r.MaxDataAge
 }
 
 func (r *Registry) warn(ctx context.Context, msg string, err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
@@ -56,61 +57,70 @@ func TestBreakerCountsOnlyOutages(t *testing.T) {
 }
 
 func TestBreakerHalfOpenRecovery(t *testing.T) {
-	inner := &fakeInner{err: errBPJSDown}
-	r, reg := newTestRegistry(t, inner, nil, Options{
-		BreakerFailures: 2, BreakerOpenTimeout: 30 * time.Millisecond, BreakerHalfOpenRequests: 1,
+	// The open timeout runs on the bubble's fake clock: each sleep advances it
+	// without taking wall time.
+	synctest.Test(t, func(t *testing.T) {
+		inner := &fakeInner{err: errBPJSDown}
+		r, reg := newTestRegistry(t, inner, nil, Options{
+			BreakerFailures: 2, BreakerOpenTimeout: 30 * time.Millisecond, BreakerHalfOpenRequests: 1,
+		})
+		for i := range 2 {
+			_, _ = r.Participant(context.Background(), fmt.Sprintf("12750141019%05d", i))
+		}
+		_, err := r.Participant(context.Background(), testNIK)
+		wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")
+		if n := inner.participantCalls.Load(); n != 2 {
+			t.Fatalf("inner calls = %d, want 2", n)
+		}
+
+		// A failed probe opens it again.
+		time.Sleep(40 * time.Millisecond)
+		_, err = r.Participant(context.Background(), testNIK)
+		wantCode(t, err, gate.KindUnavailable, "bpjs_http_503")
+		if n := inner.participantCalls.Load(); n != 3 {
+			t.Fatalf("inner calls = %d, want 3: one probe", n)
+		}
+		_, err = r.Participant(context.Background(), testNIK)
+		wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")
+
+		// A successful probe closes it.
+		inner.setErr(nil)
+		time.Sleep(40 * time.Millisecond)
+		if _, err := r.Participant(context.Background(), testNIK); err != nil {
+			t.Fatalf("probe: %v", err)
+		}
+		if s := metricValue(t, reg, "jkngate_breaker_state", "endpoint", "participant"); s != 0 {
+			t.Fatalf("breaker state gauge = %v, want 0 (closed)", s)
+		}
+		if _, err := r.Participant(context.Background(), "1275014101900002"); err != nil {
+			t.Fatalf("after recovery: %v", err)
+		}
+		if n := inner.participantCalls.Load(); n != 5 {
+			t.Fatalf("inner calls = %d, want 5", n)
+		}
 	})
-	for i := range 2 {
-		_, _ = r.Participant(context.Background(), fmt.Sprintf("12750141019%05d", i))
-	}
-	_, err := r.Participant(context.Background(), testNIK)
-	wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")
-	if n := inner.participantCalls.Load(); n != 2 {
-		t.Fatalf("inner calls = %d, want 2", n)
-	}
-
-	// A failed probe opens it again.
-	time.Sleep(40 * time.Millisecond)
-	_, err = r.Participant(context.Background(), testNIK)
-	wantCode(t, err, gate.KindUnavailable, "bpjs_http_503")
-	if n := inner.participantCalls.Load(); n != 3 {
-		t.Fatalf("inner calls = %d, want 3: one probe", n)
-	}
-	_, err = r.Participant(context.Background(), testNIK)
-	wantCode(t, err, gate.KindUnavailable, "bpjs_circuit_open")
-
-	// A successful probe closes it.
-	inner.setErr(nil)
-	time.Sleep(40 * time.Millisecond)
-	if _, err := r.Participant(context.Background(), testNIK); err != nil {
-		t.Fatalf("probe: %v", err)
-	}
-	if s := metricValue(t, reg, "jkngate_breaker_state", "endpoint", "participant"); s != 0 {
-		t.Fatalf("breaker state gauge = %v, want 0 (closed)", s)
-	}
-	if _, err := r.Participant(context.Background(), "1275014101900002"); err != nil {
-		t.Fatalf("after recovery: %v", err)
-	}
-	if n := inner.participantCalls.Load(); n != 5 {
-		t.Fatalf("inner calls = %d, want 5", n)
-	}
 }
 
 func TestCallerCancellationsDoNotTripBreaker(t *testing.T) {
-	inner := &fakeInner{}
-	r, _ := newTestRegistry(t, inner, nil, Options{BreakerFailures: 2, CallTimeout: time.Second})
-	release := inner.hold()
-	for i := range 5 {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		_, err := r.Employer(ctx, nib(i))
-		wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
-	}
-	release()
-	eventually(t, "the abandoned calls to finish", func() bool { return r.employers.local.Len() == 5 })
-	if _, err := r.Employer(context.Background(), nib(99)); err != nil {
-		t.Fatalf("lookup after cancelled callers: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		inner := &fakeInner{}
+		r, _ := newTestRegistry(t, inner, nil, Options{BreakerFailures: 2, CallTimeout: time.Second})
+		release := inner.hold()
+		for i := range 5 {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err := r.Employer(ctx, nib(i))
+			wantCode(t, err, gate.KindUnavailable, "bpjs_lookup_abandoned")
+		}
+		release()
+		synctest.Wait() // the abandoned calls have finished
+		if n := r.employers.local.Len(); n != 5 {
+			t.Fatalf("%d abandoned calls filled the cache, want 5", n)
+		}
+		if _, err := r.Employer(context.Background(), nib(99)); err != nil {
+			t.Fatalf("lookup after cancelled callers: %v", err)
+		}
+	})
 }
 
 // An open breaker answers before the rate limiter: lookups fail fast as

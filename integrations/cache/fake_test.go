@@ -218,18 +218,6 @@ func wantCode(t testing.TB, err error, kind gate.Kind, code string) {
 	}
 }
 
-// eventually polls cond until it holds or a second has passed.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 const (
 	testNIB = "9120001234567"
 	testNIK = "1275014101900001"

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -19,6 +20,9 @@ import (
 // so that a draining backlog uses what live traffic leaves and live
 // traffic always finds tokens and slots waiting.
 type limiter struct {
+	// now is the limiter's clock: nil, the runtime's (see Options.Now).
+	// Every wait is a runtime timer that also watches the caller's context.
+	now        gate.Clock
 	rate       *rate.Limiter
 	reserve    float64 // tokens only live lookups may take
 	inFlight   chan struct{}
@@ -34,28 +38,31 @@ func newLimiter(o Options) *limiter {
 	}
 }
 
-// acquire waits for a rate token and an in-flight slot, both by deadline.
-// On success the caller must call release with the same background. It
-// returns KindUnavailable errors: "bpjs_rate_limited" when the token would
-// come after the deadline (the token is then given back and nothing waits),
-// "bpjs_busy" when no slot freed up in time.
-func (l *limiter) acquire(deadline time.Time, background bool) error {
+// acquire waits for a rate token and an in-flight slot, both by deadline,
+// and stops waiting as soon as ctx ends. On success the caller must call
+// release with the same background. It returns KindUnavailable errors:
+// "bpjs_rate_limited" when the token would come after the deadline (the
+// token is then given back and nothing waits), "bpjs_busy" when no slot
+// freed up in time. When ctx ends first, it returns at once with the code
+// of what it was waiting for, wrapping ctx.Err() (a waited-for token is
+// then given back too).
+func (l *limiter) acquire(ctx context.Context, deadline time.Time, background bool) error {
 	var err error
 	if background {
-		err = l.waitHeadroom(deadline)
+		err = l.waitHeadroom(ctx, deadline)
 	} else {
-		err = l.waitToken(deadline)
+		err = l.waitToken(ctx, deadline)
 	}
 	if err != nil {
 		return err
 	}
 	if !background {
-		return take(l.inFlight, deadline)
+		return take(ctx, l.inFlight, deadline, l.now)
 	}
-	if err := take(l.bgInFlight, deadline); err != nil {
+	if err := take(ctx, l.bgInFlight, deadline, l.now); err != nil {
 		return err
 	}
-	if err := take(l.inFlight, deadline); err != nil {
+	if err := take(ctx, l.inFlight, deadline, l.now); err != nil {
 		<-l.bgInFlight
 		return err
 	}
@@ -74,17 +81,31 @@ func errRateLimited() error {
 		"the BPJS call rate limit leaves no room before the lookup's deadline")
 }
 
-// waitToken reserves a token and waits for it, unless it comes too late.
-func (l *limiter) waitToken(deadline time.Time) error {
-	now := time.Now()
+// errRateLimitedBy is errRateLimited for a wait that ctx ended (err).
+func errRateLimitedBy(err error) error {
+	return gate.Errorf(gate.KindUnavailable, "bpjs_rate_limited",
+		"the lookup ended while waiting for the BPJS call rate limit: %w", err)
+}
+
+// errBusyBy is the "bpjs_busy" error for a wait that ctx ended (err).
+func errBusyBy(err error) error {
+	return gate.Errorf(gate.KindUnavailable, "bpjs_busy",
+		"the lookup ended while waiting for a free BPJS call slot: %w", err)
+}
+
+// waitToken reserves a token and waits for it, unless it comes too late or
+// ctx ends first; either way an unused token goes back to the bucket.
+func (l *limiter) waitToken(ctx context.Context, deadline time.Time) error {
+	now := l.now.Now()
 	res := l.rate.ReserveN(now, 1)
 	delay := res.DelayFrom(now)
 	if !res.OK() || delay > deadline.Sub(now) {
 		res.CancelAt(now)
 		return errRateLimited()
 	}
-	if delay > 0 {
-		time.Sleep(delay)
+	if err := gate.Sleep(ctx, delay); err != nil {
+		res.CancelAt(l.now.Now())
+		return errRateLimitedBy(err)
 	}
 	return nil
 }
@@ -92,10 +113,10 @@ func (l *limiter) waitToken(deadline time.Time) error {
 // waitHeadroom takes a token once the bucket holds more than the live
 // reserve. Live lookups reserve tokens ahead (the bucket may go below
 // zero), which pushes background ones further back.
-func (l *limiter) waitHeadroom(deadline time.Time) error {
+func (l *limiter) waitHeadroom(ctx context.Context, deadline time.Time) error {
 	perToken := time.Duration(float64(time.Second) / float64(l.rate.Limit()))
 	for {
-		now := time.Now()
+		now := l.now.Now()
 		short := l.reserve + 1 - l.rate.TokensAt(now)
 		if short <= 0 && l.rate.AllowN(now, 1) {
 			return nil
@@ -104,22 +125,26 @@ func (l *limiter) waitHeadroom(deadline time.Time) error {
 		if now.Add(wait).After(deadline) {
 			return errRateLimited()
 		}
-		time.Sleep(wait)
+		if err := gate.Sleep(ctx, wait); err != nil {
+			return errRateLimitedBy(err)
+		}
 	}
 }
 
-// take gets a slot of sem by deadline.
-func take(sem chan struct{}, deadline time.Time) error {
+// take gets a slot of sem by deadline, unless ctx ends first.
+func take(ctx context.Context, sem chan struct{}, deadline time.Time, now gate.Clock) error {
 	select {
 	case sem <- struct{}{}:
 		return nil
 	default:
 	}
-	t := time.NewTimer(time.Until(deadline))
+	t := time.NewTimer(deadline.Sub(now.Now()))
 	defer t.Stop()
 	select {
 	case sem <- struct{}{}:
 		return nil
+	case <-ctx.Done():
+		return errBusyBy(ctx.Err())
 	case <-t.C:
 		return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSBusy,
 			"too many BPJS calls are in flight to start another before the lookup's deadline")

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
@@ -30,29 +31,32 @@ func TestRateLimitBeyondDeadlineMakesNoCall(t *testing.T) {
 }
 
 func TestInFlightCapWaitIsBoundedByDeadline(t *testing.T) {
-	inner := &fakeInner{started: make(chan struct{}, 1)}
-	release := inner.hold()
-	defer release()
-	r, reg := newTestRegistry(t, inner, nil, Options{MaxInFlight: 1})
-	go func() { _, _ = r.Employer(context.Background(), nib(1)) }()
-	<-inner.started
+	synctest.Test(t, func(t *testing.T) {
+		inner := &fakeInner{started: make(chan struct{}, 1)}
+		release := inner.hold()
+		defer release()
+		r, reg := newTestRegistry(t, inner, nil, Options{MaxInFlight: 1})
+		go func() { _, _ = r.Employer(context.Background(), nib(1)) }()
+		<-inner.started
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-	defer cancel()
-	_, err := r.Employer(ctx, nib(2))
-	// The caller and the call it started share the deadline; whichever
-	// notices first answers, and both mean that no call was made.
-	if gate.KindOf(err) != gate.KindUnavailable {
-		t.Fatalf("err = %v, want KindUnavailable", err)
-	}
-	eventually(t, "the capped call to give up", func() bool {
-		return metricValue(t, reg, "jkngate_bpjs_calls_total", "endpoint", "employer", "outcome", outcomeBusy) == 1
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		_, err := r.Employer(ctx, nib(2))
+		// The caller and the call it started share the deadline; whichever
+		// notices first answers, and both mean that no call was made.
+		if gate.KindOf(err) != gate.KindUnavailable {
+			t.Fatalf("err = %v, want KindUnavailable", err)
+		}
+		synctest.Wait() // the capped call has given up
+		if v := metricValue(t, reg, "jkngate_bpjs_calls_total", "endpoint", "employer", "outcome", outcomeBusy); v != 1 {
+			t.Fatalf("busy calls = %v, want 1", v)
+		}
+		release()
+		r.wait()
+		if n := inner.employerCalls.Load(); n != 1 {
+			t.Fatalf("inner calls = %d, want 1: the capped lookup must not call BPJS", n)
+		}
 	})
-	release()
-	r.wait()
-	if n := inner.employerCalls.Load(); n != 1 {
-		t.Fatalf("inner calls = %d, want 1: the capped lookup must not call BPJS", n)
-	}
 }
 
 // Background lookups (the recheck) leave a quarter of the burst to live

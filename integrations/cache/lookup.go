@@ -19,7 +19,7 @@ type fetched[V any] struct {
 // lookup answers from the process tier, then the shared tier, then BPJS.
 // The process-tier path allocates nothing.
 func lookup[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], gate.Source, error) {
-	now := r.opts.Now()
+	now := r.opts.Now.Now()
 	if e, ok := k.local.Get(key); ok {
 		if src, ok := serve(ctx, r, k, key, e, now); ok {
 			return e, src, nil
@@ -53,7 +53,8 @@ func serve[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 
 // miss joins (or starts) the one call for key and waits for it or for ctx,
 // whichever comes first. The call goes on when every caller has left, and
-// still fills the cache.
+// still fills the cache; but if the first caller leaves while the call
+// still waits for the rate limiter or an in-flight slot, it is not made.
 func miss[V any](ctx context.Context, r *Registry, k *kind[V], key string) (entry[V], gate.Source, error) {
 	leader := false // set only by the caller whose function runs
 	ch := r.flights.DoChan(flightKey(ctx, k, key), func() (any, error) {
@@ -108,9 +109,9 @@ func refresh[V any](ctx context.Context, r *Registry, k *kind[V], key string) {
 }
 
 // fetch makes the call to BPJS for key on behalf of everyone waiting for it.
-// ctx is the first caller's: its values are kept, its cancellation is not,
-// and its deadline bounds only the waits for the rate limiter and an
-// in-flight slot, never the call itself. checkShared first looks for an
+// ctx is the first caller's: its values are kept, and its deadline and
+// cancellation bound only the waits for the rate limiter and an in-flight
+// slot, never the call itself. checkShared first looks for an
 // entry another replica has refreshed.
 func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, checkShared bool) (fetched[V], error) {
 	detached := context.WithoutCancel(ctx)
@@ -123,12 +124,12 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 	// previous call for the key finished and left singleflight: look again,
 	// so that it does not call BPJS a second time.
 	if !checkShared {
-		if e, ok := k.local.Get(key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now()) == fresh {
+		if e, ok := k.local.Get(key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now.Now()) == fresh {
 			return fetched[V]{e, gate.SourceCache}, nil
 		}
 	}
 	if checkShared && r.shared != nil {
-		if e, ok := sharedGet(detached, r, k, key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now()) == fresh {
+		if e, ok := sharedGet(detached, r, k, key); ok && r.freshness(e.FetchedAt, e.Found, r.opts.Now.Now()) == fresh {
 			k.local.Add(key, e)
 			return fetched[V]{e, gate.SourceCache}, nil
 		}
@@ -143,7 +144,7 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 			"BPJS %s lookups are paused after repeated failures: %w", k.name, err)
 	}
 	background := gate.IsBackground(ctx)
-	if err := r.limit.acquire(deadline, background); err != nil {
+	if err := r.limit.acquire(ctx, deadline, background); err != nil {
 		done(errNotAttempted) // says nothing of BPJS's health
 		r.countRefused(k.name, err)
 		return fetched[V]{}, err
@@ -173,7 +174,7 @@ func fetch[V any](ctx context.Context, r *Registry, k *kind[V], key string, chec
 	}
 	r.metrics.bpjsCalls.WithLabelValues(k.name, outcome).Inc()
 	if asOf.IsZero() {
-		asOf = r.opts.Now()
+		asOf = r.opts.Now.Now()
 	}
 	e := entry[V]{FetchedAt: asOf.Round(0).UTC(), Found: found, Value: v}
 	if r.epoch.Load() == epoch {
@@ -231,7 +232,7 @@ func store[V any](ctx context.Context, r *Registry, k *kind[V], key string, e en
 	if !e.Found {
 		ttl = r.opts.Negative
 	}
-	if ttl -= r.opts.Now().Sub(e.FetchedAt); ttl <= 0 {
+	if ttl -= r.opts.Now.Now().Sub(e.FetchedAt); ttl <= 0 {
 		return
 	}
 	name := r.opts.Keys.Name(k.name, key)

@@ -67,9 +67,11 @@ type Options struct {
 
 	// Metrics, when set, gets the cache's collectors registered on it.
 	Metrics prometheus.Registerer
-	// Now is the clock used to age entries; time.Now when nil. Rate limiting
-	// and timeouts always use real time.
-	Now func() time.Time
+	// Now is the clock used to age entries; the system clock when nil. Rate
+	// limiting, the breakers and timeouts always use the runtime's clock
+	// (time.Now and timers; fake inside a testing/synctest bubble), because
+	// golang.org/x/time/rate, gobreaker and context deadlines do.
+	Now gate.Clock
 	// Logger gets shared-tier and breaker-store trouble, rate-limited;
 	// nothing is logged when nil.
 	Logger *slog.Logger
@@ -111,9 +113,6 @@ func (o Options) withDefaults() (Options, error) {
 	setDur(&o.BreakerOpenTimeout, 30*time.Second)
 	if o.BreakerHalfOpenRequests == 0 {
 		o.BreakerHalfOpenRequests = 3
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -56,7 +56,7 @@ func (w *Worker) deliver(ctx context.Context, c gate.Callback) (out gate.Callbac
 		return c, false
 	}
 
-	now := w.cfg.Now()
+	now := w.cfg.Now.Now()
 	c.Attempts++
 	c.LastError = res.err
 	outcome := resultDelivered
@@ -114,7 +114,7 @@ func (w *Worker) send(ctx context.Context, c gate.Callback) result {
 	if err != nil {
 		return result{err: "encoding the decision: " + err.Error(), permanent: true}
 	}
-	now := w.cfg.Now()
+	now := w.cfg.Now.Now()
 	body, err := json.Marshal(message{Type: EventType, Timestamp: now.UTC().Format(time.RFC3339), Data: data})
 	if err != nil {
 		return result{err: "encoding the decision: " + err.Error(), permanent: true}
@@ -156,7 +156,7 @@ func (w *Worker) send(ctx context.Context, c gate.Callback) result {
 	default:
 		res.err = statusText(code)
 	}
-	res.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), w.cfg.Now())
+	res.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), w.cfg.Now.Now())
 	return res
 }
 

@@ -73,8 +73,8 @@ type Config struct {
 	// Jitter spreads each retry wait by up to +- this fraction, in [0, 1);
 	// zero means DefaultJitter, NoJitter (any negative value) none.
 	Jitter float64
-	// Now is the clock; default time.Now.
-	Now func() time.Time
+	// Now is the clock; the system clock when nil.
+	Now gate.Clock
 	// HTTPClient, optional, is copied; the copy never follows redirects and,
 	// unless AllowPrivate, dials through the address guard.
 	HTTPClient *http.Client
@@ -129,9 +129,6 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Lease <= cfg.Timeout+finishTimeout {
 		return nil, fmt.Errorf("callback: Lease %s must exceed Timeout %s by more than %s, or a slow attempt could be claimed again while in flight",
 			cfg.Lease, cfg.Timeout, finishTimeout)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -188,7 +185,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // ends, or so late that their lease could expire mid-attempt, are
 // abandoned to their lease.
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
-	claimedAt := w.cfg.Now()
+	claimedAt := w.cfg.Now.Now()
 	due, err := w.cfg.Outbox.ClaimCallbacks(ctx, claimedAt, w.cfg.Lease, w.cfg.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("claiming callbacks: %w", err)
@@ -210,7 +207,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		if w.cfg.Now().After(latestStart) {
+		if w.cfg.Now.Now().After(latestStart) {
 			<-sem
 			w.log.Warn("callback left to its lease: claimed too long ago", "callback_id", c.ID)
 			continue

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -28,17 +29,20 @@ type jwksServer struct {
 func newJWKSServer(t *testing.T, body []byte) *jwksServer {
 	t.Helper()
 	s := &jwksServer{status: http.StatusOK, body: body}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		s.hits.Add(1)
-		s.mu.Lock()
-		status, body := s.status, s.body
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}))
+	s.Server = httptest.NewServer(s)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// ServeHTTP answers with the status and body last set by serve.
+func (s *jwksServer) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	s.hits.Add(1)
+	s.mu.Lock()
+	status, body := s.status, s.body
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 func (s *jwksServer) serve(status int, body []byte) {
@@ -213,26 +217,40 @@ func TestRemoteUnreachableAtStart(t *testing.T) {
 	}
 }
 
+// The refresh loop runs on the bubble's fake clock and fetches through an
+// in-memory transport: an hour of refreshes takes no wall time, and
+// synctest.Wait says when the loop has seen its context end.
 func TestRemoteBackgroundRefresh(t *testing.T) {
 	k := mustKeys(t)
-	srv := newJWKSServer(t, jwksDoc(t, jwkRSA("a", &k.rsa1.PublicKey)))
-	ctx, cancel := context.WithCancel(t.Context())
-	r := NewRemote(ctx, srv.URL, nil, 10*time.Millisecond, nil)
-	srv.serve(http.StatusOK, jwksDoc(t, jwkRSA("b", &k.rsa2.PublicKey)))
-	deadline := time.Now().Add(5 * time.Second)
-	for !slices.Equal(r.Kids(), []string{"b"}) {
-		if time.Now().After(deadline) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &jwksServer{status: http.StatusOK, body: jwksDoc(t, jwkRSA("a", &k.rsa1.PublicKey))}
+		client := &http.Client{Transport: handlerTransport{srv}}
+		ctx, cancel := context.WithCancel(t.Context())
+		r := NewRemote(ctx, "http://jwks.test/keys", client, 10*time.Millisecond, nil)
+		srv.serve(http.StatusOK, jwksDoc(t, jwkRSA("b", &k.rsa2.PublicKey)))
+		time.Sleep(10 * time.Millisecond) // one refresh period
+		synctest.Wait()                   // the refresh it started is done
+		if !slices.Equal(r.Kids(), []string{"b"}) {
 			t.Fatalf("kids %v, the background refresh never ran", r.Kids())
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	time.Sleep(30 * time.Millisecond) // let the loop see the cancellation
-	hits := srv.hits.Load()
-	time.Sleep(50 * time.Millisecond)
-	if srv.hits.Load() != hits {
-		t.Error("the background refresh kept running after its context ended")
-	}
+		cancel()
+		synctest.Wait() // the loop has seen the cancellation
+		hits := srv.hits.Load()
+		time.Sleep(time.Hour) // 360,000 refresh periods, were the loop still running
+		if srv.hits.Load() != hits {
+			t.Error("the background refresh kept running after its context ended")
+		}
+	})
+}
+
+// handlerTransport serves requests with h in memory, so that a client runs
+// inside a synctest bubble without a network.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	return rec.Result(), nil
 }
 
 func TestParseJWKS(t *testing.T) {

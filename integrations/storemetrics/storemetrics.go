@@ -53,7 +53,7 @@ const (
 // overdueReviews counts the open reviews past due now, in every region.
 func (s *Instrumented) overdueReviews(ctx context.Context) (int, error) {
 	return s.next.CountReviews(ctx, gate.ReviewFilter{Scope: gate.Scope{All: true}, State: gate.ReviewOpen,
-		Overdue: true, Now: time.Now()})
+		Overdue: true, Now: s.Now.Now()})
 }
 
 var _ Store = (*Instrumented)(nil)
@@ -62,6 +62,11 @@ var _ Store = (*Instrumented)(nil)
 // records its duration and error. It is safe for concurrent use when the
 // wrapped store is.
 type Instrumented struct {
+	// Now is the clock of the counts made at scrape time (reviews overdue,
+	// rechecks due); the system clock when nil. Set it before the first
+	// scrape.
+	Now gate.Clock
+
 	next     Store
 	duration *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
@@ -97,7 +102,7 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 				nil, nil)})
 	}
 	if rc, ok := next.(RecheckCounter); ok {
-		count := func(ctx context.Context) (int, error) { return rc.DueRechecks(ctx, time.Now()) }
+		count := func(ctx context.Context) (int, error) { return rc.DueRechecks(ctx, s.Now.Now()) }
 		_, errBacklog = promreg.Register(reg, &pendingCollector{store: s, count: count, op: opDueRechecks,
 			desc: prometheus.NewDesc("jkngate_recheck_backlog",
 				"Rechecks of REGISTRY_UNAVAILABLE decisions that are due (being worked or waiting for a turn), counted at scrape time.",

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -226,18 +227,22 @@ func TestErrorsAreCountedByKind(t *testing.T) {
 }
 
 func TestEachDecisionLeavesOutTheCallersTime(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	s, err := storemetrics.New(&fake{}, reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.EachDecision(context.Background(), gate.DecisionFilter{}, func(gate.Decision) error {
-		time.Sleep(50 * time.Millisecond)
-		return nil
+	// On the bubble's fake clock the consumer's 50 ms are exact and the store's
+	// own time is zero, so the timing cannot flake on a loaded machine.
+	synctest.Test(t, func(t *testing.T) {
+		reg := prometheus.NewRegistry()
+		s, err := storemetrics.New(&fake{}, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.EachDecision(context.Background(), gate.DecisionFilter{}, func(gate.Decision) error {
+			time.Sleep(50 * time.Millisecond)
+			return nil
+		})
+		if got := gather(t, reg, "jkngate_store_operation_duration_seconds")["each_decision"]; got.value != 1 || got.sum >= 0.05 {
+			t.Errorf("each_decision timed %v times, %vs in all; want once, without the 100ms in fn", got.value, got.sum)
+		}
 	})
-	if got := gather(t, reg, "jkngate_store_operation_duration_seconds")["each_decision"]; got.value != 1 || got.sum >= 0.05 {
-		t.Errorf("each_decision timed %v times, %vs in all; want once, without the 100ms in fn", got.value, got.sum)
-	}
 }
 
 func TestOverdueReviewsGauge(t *testing.T) {
@@ -279,5 +284,32 @@ func TestOutboxGauge(t *testing.T) {
 	}
 	if _, err := storemetrics.New(c, nil); err != nil {
 		t.Errorf("New without a registry: %v", err)
+	}
+}
+
+// reviewsAt is a fake that keeps the time its last CountReviews counted at.
+type reviewsAt struct {
+	*fake
+	at time.Time
+}
+
+func (r *reviewsAt) CountReviews(_ context.Context, f gate.ReviewFilter) (int, error) {
+	r.at = f.Now
+	return 0, nil
+}
+
+// The overdue count is made at the decorator's clock, not the wall clock.
+func TestOverdueReviewsGaugeCountsAtTheClock(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	f := &reviewsAt{fake: &fake{}}
+	s, err := storemetrics.New(f, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return t0 }
+	gather(t, reg, "jkngate_reviews_overdue")
+	if !f.at.Equal(t0) {
+		t.Fatalf("reviews counted at %v, want the clock's %v", f.at, t0)
 	}
 }

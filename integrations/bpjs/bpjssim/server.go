@@ -46,9 +46,9 @@ type Config struct {
 	Credentials trustmark.Credentials
 	// Seed determines the generated data: the same seed, the same data.
 	Seed int64
-	// Now returns the current time; time.Now when nil. It is used to check
-	// timestamps and to date the employer data.
-	Now func() time.Time
+	// Now is the clock that checks timestamps and dates the employer
+	// data; the system clock when nil.
+	Now gate.Clock
 	// Faults are in force from the start; see SetFaults.
 	Faults Faults
 	// Logger receives one line per request (NIKs masked); nil discards.
@@ -76,7 +76,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		creds:        cfg.Credentials,
-		now:          cfg.Now,
+		now:          cfg.Now.Now,
 		log:          cfg.Logger,
 		data:         Generate(cfg.Seed),
 		employers:    map[string]*Employer{},
@@ -91,9 +91,6 @@ func New(cfg Config) *Server {
 	}
 	if s.creds.UserKey == "" {
 		s.creds.UserKey = DefaultCredentials.UserKey
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

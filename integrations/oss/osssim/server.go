@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/oss"
 )
 
@@ -44,6 +45,8 @@ type Config struct {
 	SlowDelay time.Duration
 	// HTTP sends receiveNIB; http.DefaultClient when nil.
 	HTTP *http.Client
+	// Now is the clock that stamps Received.At; the system clock when nil.
+	Now gate.Clock
 }
 
 // Received is one receiveLicenseStatus message OSS accepted.
@@ -185,7 +188,7 @@ func (s *Server) receiveStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.statuses = append(s.statuses, Received{At: time.Now().UTC(), Status: req.IzinStatus})
+	s.statuses = append(s.statuses, Received{At: s.cfg.Now.Now().UTC(), Status: req.IzinStatus})
 	s.mu.Unlock()
 	answer(http.StatusOK, 200, "Data berhasil diterima")
 }
