@@ -1,0 +1,41 @@
+package postgres
+
+import (
+	"time"
+
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
+)
+
+// dialect is PostgreSQL's spelling of the SQL the stores share (package
+// storesql): numbered placeholders; times as timestamptz in UTC; lists of
+// regions as one text[] parameter and page limits as parameters, so that
+// a statement's text, and with it the connection's prepared statement, is
+// the same whatever their values; claims that skip locked rows; ids
+// compared in byte order (COLLATE "C"), as they are made.
+var dialect = &storesql.Dialect{
+	Numbered:    true,
+	Time:        func(t time.Time) any { return t.UTC() },
+	ArrayParams: true,
+	LimitParam:  true,
+	SkipLocked:  true,
+	ByteOrder:   ` COLLATE "C"`,
+}
+
+// readDecision returns a reader of decision rows for storesql.Each: scan
+// errors are translated as what failed, undecodable rows are
+// corrupt_decision.
+func readDecision(what string) func(storesql.Rows) (gate.Decision, error) {
+	return func(rows storesql.Rows) (gate.Decision, error) {
+		var r decisionRow
+		if err := r.scan(rows); err != nil {
+			return gate.Decision{}, translate(what, err)
+		}
+		return decodeRow(r)
+	}
+}
+
+// failed returns the translation of errors of what for storesql.Each.
+func failed(what string) func(error) error {
+	return func(err error) error { return translate(what, err) }
+}
