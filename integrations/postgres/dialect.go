@@ -1,7 +1,10 @@
 package postgres
 
 import (
+	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/storesql"
@@ -38,4 +41,24 @@ func readDecision(what string) func(storesql.Rows) (gate.Decision, error) {
 // failed returns the translation of errors of what for storesql.Each.
 func failed(what string) func(error) error {
 	return func(err error) error { return translate(what, err) }
+}
+
+// decisions reads the shared decision listings through the pool.
+func (s *Store) decisions() storesql.Decisions {
+	return storesql.Decisions{Dialect: dialect, DB: poolQuerier{s.pool}, Read: readDecision, Translate: translate}
+}
+
+// poolQuerier is the pool as a storesql.Querier.
+type poolQuerier struct{ pool *pgxpool.Pool }
+
+func (p poolQuerier) Query(ctx context.Context, q string, args ...any) (storesql.Rows, func(), error) {
+	rows, err := p.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, rows.Close, nil
+}
+
+func (p poolQuerier) QueryRow(ctx context.Context, q string, args ...any) storesql.Row {
+	return p.pool.QueryRow(ctx, q, args...)
 }

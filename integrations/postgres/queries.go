@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // ListDecisions returns the decisions matching f within f.Scope, newest
@@ -13,8 +12,7 @@ import (
 // when the database could not be read, KindInternal when a stored row cannot
 // be decoded.
 func (s *Store) ListDecisions(ctx context.Context, f gate.DecisionFilter) ([]gate.Decision, error) {
-	q, args := storesql.ListDecisions(dialect, f)
-	return s.queryDecisions(ctx, "list decisions", q, args)
+	return s.decisions().List(ctx, f)
 }
 
 // EachDecision calls fn for every decision matching f within f.Scope (f.Limit
@@ -25,28 +23,14 @@ func (s *Store) ListDecisions(ctx context.Context, f gate.DecisionFilter) ([]gat
 // than it, so a very long export delays cleanup). It returns fn's first
 // error as is; other errors are *gate.Error as for ListDecisions.
 func (s *Store) EachDecision(ctx context.Context, f gate.DecisionFilter, fn func(gate.Decision) error) error {
-	const what = "stream decisions"
-	q, args := storesql.EachDecision(dialect, f)
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return translate(what, err)
-	}
-	defer rows.Close()
-	return storesql.Each(rows, readDecision(what), fn, failed(what))
+	return s.decisions().Each(ctx, f, fn)
 }
 
 // DecisionCounts counts the decisions matching f within f.Scope by outcome
 // (f.Limit is ignored). Outcomes without decisions are absent from the map.
 // Errors are *gate.Error of KindUnavailable.
 func (s *Store) DecisionCounts(ctx context.Context, f gate.DecisionFilter) (map[gate.Outcome]int, error) {
-	const what = "count decisions"
-	q, args := storesql.DecisionCounts(dialect, f)
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, translate(what, err)
-	}
-	defer rows.Close()
-	return storesql.OutcomeCounts(rows, failed(what))
+	return s.decisions().Counts(ctx, f)
 }
 
 // ListReviews returns the decisions within f.Scope whose review is in
@@ -56,32 +40,11 @@ func (s *Store) DecisionCounts(ctx context.Context, f gate.DecisionFilter) (map[
 // KindUnavailable when the database could not be read, KindInternal when a
 // stored row cannot be decoded.
 func (s *Store) ListReviews(ctx context.Context, f gate.ReviewFilter) ([]gate.Decision, error) {
-	q, args, err := storesql.ListReviews(dialect, f)
-	if err != nil {
-		return nil, err
-	}
-	return s.queryDecisions(ctx, "list reviews", q, args)
+	return s.decisions().Reviews(ctx, f)
 }
 
 // CountReviews counts what ListReviews would list without a limit or
 // cursor. Errors as ListReviews.
 func (s *Store) CountReviews(ctx context.Context, f gate.ReviewFilter) (int, error) {
-	q, args, err := storesql.CountReviews(dialect, f)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	if err := s.pool.QueryRow(ctx, q, args...).Scan(&n); err != nil {
-		return 0, translate("count reviews", err)
-	}
-	return n, nil
-}
-
-func (s *Store) queryDecisions(ctx context.Context, what, q string, args []any) ([]gate.Decision, error) {
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, translate(what, err)
-	}
-	defer rows.Close()
-	return storesql.Collect(rows, readDecision(what), failed(what))
+	return s.decisions().CountReviews(ctx, f)
 }

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
@@ -29,4 +31,24 @@ func readDecision(what string) func(storesql.Rows) (gate.Decision, error) {
 // failed returns the translation of errors of what for storesql.Each.
 func failed(what string) func(error) error {
 	return func(err error) error { return translate(what, err) }
+}
+
+// decisions reads the shared decision listings through the read pool.
+func (s *Store) decisions() storesql.Decisions {
+	return storesql.Decisions{Dialect: dialect, DB: readPool{s.readers}, Read: readDecision, Translate: translate}
+}
+
+// readPool is the read connections as a storesql.Querier.
+type readPool struct{ db *sql.DB }
+
+func (p readPool) Query(ctx context.Context, q string, args ...any) (storesql.Rows, func(), error) {
+	rows, err := p.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, func() { rows.Close() }, nil
+}
+
+func (p readPool) QueryRow(ctx context.Context, q string, args ...any) storesql.Row {
+	return p.db.QueryRowContext(ctx, q, args...)
 }
