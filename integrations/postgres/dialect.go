@@ -25,27 +25,20 @@ var dialect = &storesql.Dialect{
 	ByteOrder:   ` COLLATE "C"`,
 }
 
-// readDecision returns a reader of decision rows for storesql.Each: scan
-// errors are translated as what failed, undecodable rows are
-// corrupt_decision.
-func readDecision(what string) func(storesql.Rows) (gate.Decision, error) {
-	return func(rows storesql.Rows) (gate.Decision, error) {
-		var r decisionRow
-		if err := r.scan(rows); err != nil {
-			return gate.Decision{}, translate(what, err)
-		}
-		return decodeRow(r)
+// scanDecision reads one row of storesql.DecisionColumns for
+// storesql.Decisions: the driver's error when the scan fails,
+// corrupt_decision when the row cannot be decoded.
+func scanDecision(rows storesql.Rows) (gate.Decision, error) {
+	var r decisionRow
+	if err := r.scan(rows); err != nil {
+		return gate.Decision{}, err
 	}
-}
-
-// failed returns the translation of errors of what for storesql.Each.
-func failed(what string) func(error) error {
-	return func(err error) error { return translate(what, err) }
+	return decodeRow(r)
 }
 
 // decisions reads the shared decision listings through the pool.
 func (s *Store) decisions() storesql.Decisions {
-	return storesql.Decisions{Dialect: dialect, DB: poolQuerier{s.pool}, Read: readDecision, Translate: translate}
+	return storesql.Decisions{Dialect: dialect, DB: poolQuerier{s.pool}, Scan: scanDecision, Translate: translate}
 }
 
 // poolQuerier is the pool as a storesql.Querier.

@@ -15,17 +15,15 @@ import (
 // limits written into the statement.
 var dialect = &storesql.Dialect{Time: func(t time.Time) any { return formatTime(t) }}
 
-// readDecision returns a reader of decision rows for storesql.Each: scan
-// errors are translated as what failed, undecodable rows are
-// corrupt_decision.
-func readDecision(what string) func(storesql.Rows) (gate.Decision, error) {
-	return func(rows storesql.Rows) (gate.Decision, error) {
-		var r decisionRow
-		if err := r.scan(rows); err != nil {
-			return gate.Decision{}, translate(what, err)
-		}
-		return decodeRow(r)
+// scanDecision reads one row of storesql.DecisionColumns for
+// storesql.Decisions: the driver's error when the scan fails,
+// corrupt_decision when the row cannot be decoded.
+func scanDecision(rows storesql.Rows) (gate.Decision, error) {
+	var r decisionRow
+	if err := r.scan(rows); err != nil {
+		return gate.Decision{}, err
 	}
+	return decodeRow(r)
 }
 
 // failed returns the translation of errors of what for storesql.Each.
@@ -35,7 +33,7 @@ func failed(what string) func(error) error {
 
 // decisions reads the shared decision listings through the read pool.
 func (s *Store) decisions() storesql.Decisions {
-	return storesql.Decisions{Dialect: dialect, DB: readPool{s.readers}, Read: readDecision, Translate: translate}
+	return storesql.Decisions{Dialect: dialect, DB: readPool{s.readers}, Scan: scanDecision, Translate: translate}
 }
 
 // readPool is the read connections as a storesql.Querier.

@@ -2,6 +2,7 @@ package storesql
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jkngate/jkngate/gate"
 )
@@ -28,9 +29,9 @@ type Row interface {
 type Decisions struct {
 	Dialect *Dialect
 	DB      Querier
-	// Read returns the reader of decision rows for Each: scan errors
-	// translated as what, undecodable rows CorruptDecision.
-	Read func(what string) func(Rows) (gate.Decision, error)
+	// Scan reads one decision row: a driver's error when the scan fails,
+	// a *gate.Error (CorruptDecision) when the row cannot be decoded.
+	Scan func(Rows) (gate.Decision, error)
 	// Translate turns a driver's error of what into a *gate.Error.
 	Translate func(what string, err error) error
 }
@@ -52,7 +53,7 @@ func (ds Decisions) Each(ctx context.Context, f gate.DecisionFilter, fn func(gat
 		return ds.Translate(what, err)
 	}
 	defer done()
-	return Each(rows, ds.Read(what), fn, ds.failed(what))
+	return Each(rows, ds.read(what), fn, ds.failed(what))
 }
 
 // Counts counts the decisions matching f by outcome.
@@ -96,7 +97,19 @@ func (ds Decisions) collect(ctx context.Context, what, q string, args []any) ([]
 		return nil, ds.Translate(what, err)
 	}
 	defer done()
-	return Collect(rows, ds.Read(what), ds.failed(what))
+	return Collect(rows, ds.read(what), ds.failed(what))
+}
+
+// read is Scan with the driver's errors translated; a *gate.Error passes
+// as it is.
+func (ds Decisions) read(what string) func(Rows) (gate.Decision, error) {
+	return func(rows Rows) (gate.Decision, error) {
+		d, err := ds.Scan(rows)
+		if err != nil && !errors.As(err, new(*gate.Error)) {
+			return gate.Decision{}, ds.Translate(what, err)
+		}
+		return d, err
+	}
 }
 
 func (ds Decisions) failed(what string) func(error) error {

@@ -34,12 +34,10 @@ func (db *fakeDB) QueryRow(_ context.Context, q string, args ...any) Row {
 
 func fakeDecisions(db *fakeDB) Decisions {
 	return Decisions{Dialect: pg, DB: db,
-		Read: func(what string) func(Rows) (gate.Decision, error) {
-			return func(rows Rows) (gate.Decision, error) {
-				var n int
-				err := rows.Scan(&n)
-				return gate.Decision{ID: "dec_" + string(rune('0'+n))}, err
-			}
+		Scan: func(rows Rows) (gate.Decision, error) {
+			var n int
+			err := rows.Scan(&n)
+			return gate.Decision{ID: "dec_" + string(rune('0'+n))}, err
 		},
 		Translate: func(what string, err error) error {
 			return &gate.Error{Kind: gate.KindUnavailable, Code: "store_unavailable", Message: "could not " + what, Err: err}
@@ -82,5 +80,21 @@ func TestDecisionsTranslatesDriverErrors(t *testing.T) {
 		func(gate.Decision) error { return stop })
 	if err != stop {
 		t.Errorf("Each = %v, want fn's error as is", err)
+	}
+}
+
+func TestDecisionsTranslatesScanErrorsButNotCorruptRows(t *testing.T) {
+	raw := errors.New("scan: converting NULL to string")
+	corrupt := CorruptDecision(errors.New("reasons: bad json"))
+	for _, c := range []struct {
+		scanErr error
+		want    gate.Kind
+	}{{raw, gate.KindUnavailable}, {corrupt, gate.KindInternal}} {
+		ds := fakeDecisions(&fakeDB{rows: &fakeRows{n: 1}})
+		ds.Scan = func(Rows) (gate.Decision, error) { return gate.Decision{}, c.scanErr }
+		_, err := ds.List(t.Context(), gate.DecisionFilter{Scope: gate.Scope{All: true}})
+		if gate.KindOf(err) != c.want || !errors.Is(err, c.scanErr) {
+			t.Errorf("List with Scan failing %v = %v, want kind %v wrapping it", c.scanErr, err, c.want)
+		}
 	}
 }
