@@ -83,13 +83,13 @@ func errRateLimited() error {
 
 // errRateLimitedBy is errRateLimited for a wait that ctx ended (err).
 func errRateLimitedBy(err error) error {
-	return gate.Errorf(gate.KindUnavailable, "bpjs_rate_limited",
+	return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSRateLimited,
 		"the lookup ended while waiting for the BPJS call rate limit: %w", err)
 }
 
 // errBusyBy is the "bpjs_busy" error for a wait that ctx ended (err).
 func errBusyBy(err error) error {
-	return gate.Errorf(gate.KindUnavailable, "bpjs_busy",
+	return gate.Errorf(gate.KindUnavailable, gate.CodeBPJSBusy,
 		"the lookup ended while waiting for a free BPJS call slot: %w", err)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // RecordAccess appends e to the access trail. An entry without an ID gets
@@ -19,10 +20,11 @@ func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
 	if e.ID == "" {
 		e.ID = gate.NewAuditID(e.At)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO audit (id, at, actor, action, resource, resource_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.At.UTC(), e.Actor, e.Action, e.Resource, e.ResourceID, e.Detail)
+	_, err := s.pool.Exec(ctx, insertAuditSQL, e.ID, e.At.UTC(), e.Actor, e.Action, e.Resource, e.ResourceID, e.Detail)
 	return translate("record access", err)
 }
+
+var insertAuditSQL = dialect.Rebind(storesql.InsertAudit)
 
 // ListAudit returns the entries matching f, newest first (ORDER BY id DESC,
 // a keyset on id), at most f.Limit (50 when not positive, never more than
@@ -30,28 +32,8 @@ func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
 // KindUnavailable when the database could not be read.
 func (s *Store) ListAudit(ctx context.Context, f gate.AuditFilter) ([]gate.AuditEntry, error) {
 	const what = "list the access trail"
-	w := &where{}
-	if f.Actor != "" {
-		w.add("actor = " + w.arg(f.Actor))
-	}
-	if f.Action != "" {
-		w.add("action = " + w.arg(f.Action))
-	}
-	if f.ResourceID != "" {
-		w.add("resource_id = " + w.arg(f.ResourceID))
-	}
-	if !f.Since.IsZero() {
-		w.add("at >= " + w.arg(f.Since.UTC()))
-	}
-	if !f.Until.IsZero() {
-		w.add("at < " + w.arg(f.Until.UTC()))
-	}
-	if f.After != "" {
-		w.add("id < " + w.arg(f.After))
-	}
-	q := `SELECT id, at, actor, action, resource, resource_id, detail FROM audit` + w.String() +
-		` ORDER BY id DESC LIMIT ` + w.arg(pageLimit(f.Limit))
-	rows, err := s.pool.Query(ctx, q, w.args...)
+	q, args := storesql.ListAudit(dialect, f)
+	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, translate(what, err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // applicationLockClass is the first key of the transaction-scoped advisory
@@ -112,7 +113,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 // not be read, KindInternal when the stored row cannot be decoded.
 func (s *Store) Decision(ctx context.Context, id string) (gate.Decision, error) {
 	var r decisionRow
-	err := r.scan(s.pool.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions d WHERE d.id = $1`, id))
+	err := r.scan(s.pool.QueryRow(ctx, decisionByIDSQL, id))
 	if err != nil {
 		return gate.Decision{}, translate("read decision "+id, err)
 	}
@@ -128,15 +129,21 @@ func (s *Store) DecisionForWebhook(ctx context.Context, clientID, webhookID stri
 	return decisionForWebhook(ctx, s.pool, clientID, webhookID)
 }
 
+// The statements of decisions (see storesql).
+var (
+	decisionByIDSQL       = dialect.Rebind(storesql.DecisionByID)
+	decisionForWebhookSQL = dialect.Rebind(storesql.DecisionForWebhook)
+	insertDecisionSQL     = dialect.Rebind(storesql.InsertDecision)
+	insertRecheckSQL      = dialect.Rebind(storesql.InsertRecheck)
+)
+
 type queryRower interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID string) (gate.Decision, error) {
 	var r decisionRow
-	err := r.scan(db.QueryRow(ctx, `SELECT `+decisionColumns+`
-		FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
-		WHERE w.client_id = $1 AND w.webhook_id = $2`, clientID, webhookID))
+	err := r.scan(db.QueryRow(ctx, decisionForWebhookSQL, clientID, webhookID))
 	if err != nil {
 		return gate.Decision{}, translate("read the decision for a webhook", err)
 	}
@@ -153,16 +160,12 @@ func insertDecision(ctx context.Context, tx pgx.Tx, d gate.Decision) (decisionRo
 		return decisionRow{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
-		outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
-		client_id, webhook_id, callback_url, declared_workers, application)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`, row.args()...)
+	_, err = tx.Exec(ctx, insertDecisionSQL, row.args()...)
 	if err != nil {
 		return decisionRow{}, err
 	}
 	if !d.RecheckAt.IsZero() {
-		_, err = tx.Exec(ctx, `INSERT INTO rechecks (decision_id, attempts, next_attempt, until)
-			VALUES ($1, 0, $2, $3)`, d.ID, dbTime(d.RecheckAt), optionalTime(d.RecheckUntil))
+		_, err = tx.Exec(ctx, insertRecheckSQL, d.ID, dbTime(d.RecheckAt), optionalTime(d.RecheckUntil))
 		if err != nil {
 			return decisionRow{}, err
 		}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // The jsonb columns reasons, evidence, review and application hold the
@@ -18,20 +19,8 @@ func encodeReview(r gate.Review) (string, error) {
 }
 
 // encodeApplication returns nil (NULL) for an application without an id.
-func encodeApplication(a gate.Application) (*string, error) {
-	b, err := decisiondoc.EncodeApplication(a)
-	if err != nil || b == nil {
-		return nil, err
-	}
-	s := string(b)
-	return &s, nil
-}
+func encodeApplication(a gate.Application) (*string, error) { return storesql.EncodeApplication(a) }
 
 // decodeApplication reads the application column; nil (NULL) is the zero
 // application.
-func decodeApplication(s *string) (gate.Application, error) {
-	if s == nil {
-		return gate.Application{}, nil
-	}
-	return decisiondoc.DecodeApplication([]byte(*s))
-}
+func decodeApplication(s *string) (gate.Application, error) { return storesql.DecodeApplication(s) }

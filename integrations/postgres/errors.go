@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // SQLSTATEs the store tells apart (PostgreSQL's errcodes appendix).
@@ -137,11 +138,11 @@ func checkUpdated(what, notFound string, tag pgconn.CommandTag, err error) error
 		return translate(what, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return gate.Errorf(gate.KindNotFound, notFound, "could not %s: no such row", what)
+		return storesql.NoSuchRow(what, notFound)
 	}
 	return nil
 }
 
 func corrupt(what string, err error) error {
-	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
+	return storesql.CorruptRow(what, err)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // importTable describes one imported table for applyImport.
@@ -140,8 +141,7 @@ func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until ti
 			return err
 		}
 		rec.Rechecks = int(tag.RowsAffected())
-		_, err = tx.Exec(ctx, `INSERT INTO imports (id, kind, file_name, sha256, imported_by, imported_at,
-			rows_read, rows_applied, rows_unchanged, rows_older, rechecks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		_, err = tx.Exec(ctx, insertImportSQL,
 			rec.ID, string(rec.Kind), rec.FileName, rec.SHA256, rec.By, dbTime(rec.At),
 			rec.Read, rec.Applied, rec.Unchanged, rec.Older, rec.Rechecks)
 		return err
@@ -152,14 +152,20 @@ func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until ti
 	return rec, nil
 }
 
+// The statements of imports (see storesql).
+var (
+	insertImportSQL        = dialect.Rebind(storesql.InsertImport)
+	importedEmployerSQL    = dialect.Rebind(storesql.ImportedEmployer)
+	importedParticipantSQL = dialect.Rebind(storesql.ImportedParticipant)
+	listImportsSQL         = dialect.Rebind(storesql.ListImports)
+)
+
 // ImportedEmployer returns the imported employer of nib (see
 // bpjsfile.Lookups).
 func (s *Store) ImportedEmployer(ctx context.Context, nib string) (gate.Employer, bool, error) {
 	e := gate.Employer{NIB: nib}
 	var date time.Time
-	err := s.pool.QueryRow(ctx, `SELECT kode_badan_usaha, nama, npwp, status, pekerja_terdaftar,
-		pekerja_aktif, tunggakan_bulan, tunggakan_nominal, iuran_terakhir, tgl_data
-		FROM imported_employers WHERE nib = $1`, nib).Scan(&e.Code, &e.Name, &e.NPWP, &e.Status,
+	err := s.pool.QueryRow(ctx, importedEmployerSQL, nib).Scan(&e.Code, &e.Name, &e.NPWP, &e.Status,
 		&e.RegisteredWorkers, &e.ActiveWorkers, &e.ArrearsMonths, &e.ArrearsAmount, &e.LastPaidPeriod, &date)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return gate.Employer{}, false, nil
@@ -177,8 +183,7 @@ func (s *Store) ImportedEmployer(ctx context.Context, nib string) (gate.Employer
 func (s *Store) ImportedParticipant(ctx context.Context, nik string) (gate.ImportedParticipant, bool, error) {
 	p := gate.ImportedParticipant{Participant: gate.Participant{NIK: nik}}
 	var date time.Time
-	err := s.pool.QueryRow(ctx, `SELECT status, jenis_peserta, kode_badan_usaha, tgl_data
-		FROM imported_participants WHERE nik = $1`, nik).Scan(&p.Participant.Status, &p.Participant.Segment,
+	err := s.pool.QueryRow(ctx, importedParticipantSQL, nik).Scan(&p.Participant.Status, &p.Participant.Segment,
 		&p.Participant.EmployerCode, &date)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return gate.ImportedParticipant{}, false, nil
@@ -194,8 +199,7 @@ func (s *Store) ImportedParticipant(ctx context.Context, nik string) (gate.Impor
 // bpjsfile.Store).
 func (s *Store) ListImports(ctx context.Context, limit int) ([]gate.ImportRecord, error) {
 	const what = "list imports"
-	rows, err := s.pool.Query(ctx, `SELECT id, kind, file_name, sha256, imported_by, imported_at,
-		rows_read, rows_applied, rows_unchanged, rows_older, rechecks FROM imports ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.pool.Query(ctx, listImportsSQL, limit)
 	if err != nil {
 		return nil, translate(what, err)
 	}

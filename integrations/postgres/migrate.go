@@ -4,13 +4,12 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // The migrations, numbered so that name order is application order. A
@@ -31,18 +30,13 @@ const migrationLockKey int64 = 0x6a6b6e67617465 // "jkngate"
 // MigrationNames returns the names of the store's migrations (file names
 // without ".sql", such as "0001_decisions"), in the order Migrate applies
 // them.
-func MigrationNames() []string {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		panic("postgres: embedded migrations unreadable: " + err.Error()) // cannot happen: embedded at build time
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".sql"))
-	}
-	slices.Sort(names)
-	return names
-}
+func MigrationNames() []string { return storesql.MigrationNames(migrationFiles) }
+
+// The statements of schema_migrations (see storesql).
+var (
+	migrationAppliedSQL = dialect.Rebind(storesql.MigrationApplied)
+	recordMigrationSQL  = dialect.Rebind(storesql.RecordMigration)
+)
 
 // Migrate brings the schema (the first schema of the connection's
 // search_path) up to date: it applies, in order, each migration not yet
@@ -105,7 +99,7 @@ func applyMigration(ctx context.Context, conn *pgx.Conn, name string) error {
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 
 	var applied string
-	err = tx.QueryRow(ctx, `SELECT name FROM schema_migrations WHERE name = $1`, name).Scan(&applied)
+	err = tx.QueryRow(ctx, migrationAppliedSQL, name).Scan(&applied)
 	switch {
 	case err == nil:
 		return nil
@@ -117,8 +111,7 @@ func applyMigration(ctx context.Context, conn *pgx.Conn, name string) error {
 	if _, err := tx.Exec(ctx, string(body)); err != nil {
 		return unavailable(what, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`,
-		name, time.Now()); err != nil {
+	if _, err := tx.Exec(ctx, recordMigrationSQL, name, time.Now()); err != nil {
 		return unavailable(what, err)
 	}
 	if err := tx.Commit(ctx); err != nil {

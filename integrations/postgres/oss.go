@@ -9,10 +9,17 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 	"github.com/jkngate/jkngate/integrations/oss"
 )
 
 var _ gate.WithdrawalStore = (*Store)(nil)
+
+// SaveOSSMessage's statements (see storesql).
+var (
+	insertOSSMessageSQL = dialect.Rebind(storesql.InsertOSSMessage)
+	upsertOSSPermitSQL  = dialect.Rebind(storesql.UpsertOSSPermit)
+)
 
 // SaveOSSMessage stores a receiveNIB message and, for each of its permits,
 // the OSS ids its statuses are reported under (replacing what an earlier
@@ -21,16 +28,11 @@ var _ gate.WithdrawalStore = (*Store)(nil)
 // could not be reached.
 func (s *Store) SaveOSSMessage(ctx context.Context, m oss.Message) error {
 	return s.inTx(ctx, "save the OSS message", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO oss_messages (id, nib, tipe_dokumen, items, received_at, body)
-			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, m.NIB, m.TipeDokumen, len(m.Refs), m.ReceivedAt.UTC(), string(m.Body)); err != nil {
+		if _, err := tx.Exec(ctx, insertOSSMessageSQL, m.ID, m.NIB, m.TipeDokumen, len(m.Refs), m.ReceivedAt.UTC(), string(m.Body)); err != nil {
 			return err
 		}
 		for _, r := range m.Refs {
-			if _, err := tx.Exec(ctx, `INSERT INTO oss_permits (id_izin, nib, oss_id, id_proyek, id_produk, kd_izin, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)
-				ON CONFLICT (id_izin) DO UPDATE SET nib = excluded.nib, oss_id = excluded.oss_id,
-					id_proyek = excluded.id_proyek, id_produk = excluded.id_produk, kd_izin = excluded.kd_izin,
-					updated_at = excluded.updated_at, withdrawn_at = NULL`,
+			if _, err := tx.Exec(ctx, upsertOSSPermitSQL,
 				r.IDIzin, r.NIB, r.OSSID, r.IDProyek, r.IDProduk, r.KdIzin, m.ReceivedAt.UTC()); err != nil {
 				return err
 			}

@@ -2,13 +2,12 @@ package postgres
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // insertCallbacks adds callbacks to the outbox in tx. A callback without an
@@ -29,8 +28,7 @@ func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) 
 		if c.Kind == "" {
 			c.Kind = gate.CallbackKindDecisionUpdated
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO callbacks (id, decision_id, client_id, url, state, attempts,
-			next_attempt, last_error, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		_, err := tx.Exec(ctx, insertCallbackSQL,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
 			c.NextAttempt.UTC(), c.LastError, c.CreatedAt.UTC(), c.Kind)
 		if err != nil {
@@ -39,6 +37,8 @@ func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) 
 	}
 	return nil
 }
+
+var insertCallbackSQL = dialect.Rebind(storesql.InsertCallback)
 
 // ClaimCallbacks leases up to limit pending callbacks whose NextAttempt is
 // at or before now and whose lease (if any) has ended by now, until
@@ -52,22 +52,8 @@ func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) 
 // KindInvalid for a non-positive lease or limit, KindUnavailable when the
 // database could not be reached.
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
-	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
-	}
-	var claimed []gate.Callback
-	err := s.retry(ctx, "claim callbacks", func() error {
-		rows, err := s.pool.Query(ctx, `UPDATE callbacks SET lease_until = $1
-			WHERE id IN (SELECT o.id FROM callbacks o
-				WHERE o.state = 'pending' AND o.next_attempt <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
-				AND `+inOrderOSS+`
-				ORDER BY o.next_attempt, o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED)
-			RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
-			now.Add(lease).UTC(), now.UTC(), limit)
-		if err != nil {
-			return err
-		}
-		claimed, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (gate.Callback, error) {
+	claimed, err := claim(ctx, s, "claim callbacks", claimCallbacksSQL, now, lease, limit,
+		func(row pgx.CollectableRow) (gate.Callback, error) {
 			var c gate.Callback
 			var state string
 			err := row.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
@@ -76,32 +62,41 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 			c.NextAttempt, c.CreatedAt = c.NextAttempt.UTC(), c.CreatedAt.UTC()
 			return c, err
 		})
+	if err != nil {
+		return nil, err
+	}
+	storesql.SortCallbacks(claimed)
+	return claimed, nil
+}
+
+// The claims' statements (see storesql.ClaimCallbacks).
+var (
+	claimCallbacksSQL = storesql.ClaimCallbacks(dialect)
+	claimRechecksSQL  = storesql.ClaimRechecks(dialect)
+)
+
+// claim runs a claim statement of storesql (its arguments the lease's end,
+// now, now and limit), through retry, and returns the rows it leased as
+// read makes them. Errors are as ClaimCallbacks'.
+func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, lease time.Duration, limit int,
+	read pgx.RowToFunc[T]) ([]T, error) {
+	if err := storesql.CheckClaim(lease, limit); err != nil {
+		return nil, err
+	}
+	var claimed []T
+	err := s.retry(ctx, what, func() error {
+		rows, err := s.pool.Query(ctx, q, now.Add(lease).UTC(), now.UTC(), now.UTC(), limit)
+		if err != nil {
+			return err
+		}
+		claimed, err = pgx.CollectRows(rows, read)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	// RETURNING gives no order.
-	slices.SortFunc(claimed, func(a, b gate.Callback) int {
-		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 	return claimed, nil
 }
-
-// inOrderOSS holds back an OSS status message (kind oss.*, callbacks o)
-// while an earlier one for the same application is still pending (leased
-// or waiting for a retry): OSS must get a permit's statuses in order, also
-// when several replicas deliver and across restarts, since the condition
-// is read from the outbox itself. Callback ids sort by creation (COLLATE
-// "C": byte order, as the ids are made).
-const inOrderOSS = `NOT (o.kind LIKE 'oss.%' AND EXISTS (SELECT 1 FROM callbacks e
-		JOIN decisions ed ON ed.id = e.decision_id
-		JOIN decisions od ON od.id = o.decision_id
-		WHERE e.state = 'pending' AND e.kind LIKE 'oss.%' AND e.id COLLATE "C" < o.id COLLATE "C"
-			AND ed.client_id = od.client_id AND ed.application_id = od.application_id))`
 
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left
@@ -127,38 +122,18 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 // longest due first, in one UPDATE ... FOR UPDATE SKIP LOCKED statement as
 // ClaimCallbacks does. Errors are as ClaimCallbacks'.
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
-	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
-	}
-	var claimed []gate.Recheck
-	err := s.retry(ctx, "claim rechecks", func() error {
-		rows, err := s.pool.Query(ctx, `UPDATE rechecks SET lease_until = $1
-			WHERE decision_id IN (SELECT decision_id FROM rechecks
-				WHERE next_attempt <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-				ORDER BY next_attempt, decision_id LIMIT $3 FOR UPDATE SKIP LOCKED)
-			RETURNING decision_id, attempts, next_attempt, until`,
-			now.Add(lease).UTC(), now.UTC(), limit)
-		if err != nil {
-			return err
-		}
-		claimed, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (gate.Recheck, error) {
+	claimed, err := claim(ctx, s, "claim rechecks", claimRechecksSQL, now, lease, limit,
+		func(row pgx.CollectableRow) (gate.Recheck, error) {
 			var r gate.Recheck
 			var until *time.Time
 			err := row.Scan(&r.DecisionID, &r.Attempts, &r.NextAttempt, &until)
 			r.NextAttempt, r.Until = r.NextAttempt.UTC(), utc(until)
 			return r, err
 		})
-		return err
-	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(claimed, func(a, b gate.Recheck) int {
-		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.DecisionID, b.DecisionID)
-	})
+	storesql.SortRechecks(claimed)
 	return claimed, nil
 }
 
@@ -172,15 +147,19 @@ func (s *Store) FinishRecheck(ctx context.Context, decisionID string, attempts i
 	var tag pgconn.CommandTag
 	err := s.retry(ctx, what, func() (err error) {
 		if next.IsZero() {
-			tag, err = s.pool.Exec(ctx, `DELETE FROM rechecks WHERE decision_id = $1`, decisionID)
+			tag, err = s.pool.Exec(ctx, deleteRecheckSQL, decisionID)
 			return err
 		}
-		tag, err = s.pool.Exec(ctx, `UPDATE rechecks SET attempts = $1, next_attempt = $2, lease_until = NULL
-			WHERE decision_id = $3`, attempts, next.UTC(), decisionID)
+		tag, err = s.pool.Exec(ctx, postponeRecheckSQL, attempts, next.UTC(), decisionID)
 		return err
 	})
 	return checkUpdated(what, gate.CodeRecheckNotFound, tag, err)
 }
+
+var (
+	deleteRecheckSQL   = dialect.Rebind(storesql.DeleteRecheck)
+	postponeRecheckSQL = dialect.Rebind(storesql.PostponeRecheck)
+)
 
 // PendingCallbacks counts the callbacks still to be delivered (state
 // pending, whether leased or waiting for a retry): the outbox's depth, as
@@ -188,7 +167,7 @@ func (s *Store) FinishRecheck(ctx context.Context, decisionID string, attempts i
 // KindUnavailable when the database could not be reached.
 func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM callbacks WHERE state = 'pending'`).Scan(&n)
+	err := s.pool.QueryRow(ctx, storesql.PendingCallbacks).Scan(&n)
 	if err != nil {
 		return 0, translate("count pending callbacks", err)
 	}

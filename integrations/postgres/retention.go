@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 var _ gate.RetentionStore = (*Store)(nil)
@@ -44,10 +45,7 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 				rows.Close()
 				return corrupt("decision "+id+" application", err)
 			}
-			for i, w := range app.Workers {
-				app.Workers[i].NIK = gate.MaskNIK(w.NIK)
-			}
-			enc, err := encodeApplication(app)
+			enc, err := encodeApplication(storesql.MaskWorkers(app))
 			if err != nil {
 				rows.Close()
 				return corrupt("decision "+id+" application", err)

@@ -6,6 +6,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
+)
+
+// The review statements (see storesql).
+var (
+	closeReviewSQL        = dialect.Rebind(storesql.CloseReview)
+	insertReviewActionSQL = dialect.Rebind(storesql.InsertReviewAction)
+	supersedeSQL          = dialect.Rebind(storesql.Supersede)
 )
 
 // CloseReview closes the open review of decision id with r (its State is
@@ -43,26 +51,23 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		if err := lockApplication(ctx, tx, clientID, applicationID); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE decisions SET review = $1
-			WHERE id = $2 AND review_state = 'open' AND superseded_by IS NULL`, review, id)
+		tag, err := tx.Exec(ctx, closeReviewSQL, review, id)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() != 1 {
-			return gate.Errorf(gate.KindConflict, gate.CodeAlreadyReviewed,
-				"decision %s has no open review: it was reviewed or superseded", id)
+			return storesql.AlreadyReviewed(id)
 		}
-		if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
-			return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-				"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
-				next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
+		if next != nil {
+			if err := storesql.CheckFollows(*next, clientID, applicationID, "the reviewed one"); err != nil {
+				return err
+			}
 		}
 		var nextID *string
 		if next != nil {
 			nextID = optionalString(next.ID)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, string(r.Action), r.Note, r.By, optionalTime(r.At), nextID); err != nil {
+		if _, err := tx.Exec(ctx, insertReviewActionSQL, id, r.Action, r.Note, r.By, optionalTime(r.At), nextID); err != nil {
 			return err
 		}
 		if next != nil {
@@ -101,13 +106,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 			return err
 		}
 		if supersededBy != nil {
-			return gate.Errorf(gate.KindConflict, gate.CodeSuperseded,
-				"decision %s has been superseded by %s", prevID, *supersededBy)
+			return storesql.Superseded(prevID, *supersededBy)
 		}
-		if d.ApplicationID != applicationID || d.ClientID != clientID {
-			return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-				"decision %s is for application %q of client %q, not %q of %q as %s",
-				d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
+		if err := storesql.CheckFollows(d, clientID, applicationID, prevID); err != nil {
+			return err
 		}
 		if err := supersede(ctx, tx, prevID, d); err != nil {
 			return err
@@ -133,10 +135,10 @@ func applicationOf(ctx context.Context, tx pgx.Tx, id string) (clientID, applica
 // index allows one unsuperseded decision per application of a client at a time, and
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx pgx.Tx, prevID string, d gate.Decision) error {
-	if d.ID == "" {
-		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision, "a decision to record needs an id")
+	if err := storesql.CheckSupersedingID(d); err != nil {
+		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, d.ID, prevID); err != nil {
+	if _, err := tx.Exec(ctx, supersedeSQL, d.ID, prevID); err != nil {
 		return err
 	}
 	d.Supersedes = prevID

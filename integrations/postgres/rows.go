@@ -1,17 +1,14 @@
 package postgres
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // decisionColumns lists the columns decisionRow.scan reads, in order.
-const decisionColumns = `d.id, d.application_id, d.nib, d.region_code, d.permit_type, d.outcome,
-	d.reasons, d.evidence, d.policy_version, d.decided_at, d.valid_until, d.supersedes, d.review,
-	d.client_id, d.webhook_id, d.callback_url, d.declared_workers, d.application`
+const decisionColumns = storesql.DecisionColumns
 
 // decisionRow is a decision as stored: jsonb columns as their text, nullable
 // columns as pointers (nil is NULL).
@@ -72,34 +69,18 @@ func utc(t *time.Time) time.Time {
 // encodeDecision turns d into its stored form. It fails only for details
 // that encoding/json cannot encode, which is a bug in whoever built them.
 func encodeDecision(d gate.Decision) (decisionRow, error) {
-	reasonsJSON, err := decisiondoc.EncodeReasons(d.Reasons)
+	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode reasons: %w", err)
-	}
-	evidenceJSON, err := decisiondoc.EncodeEvidence(d.Evidence)
-	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode evidence: %w", err)
-	}
-	var review *string
-	if rv := d.Review; rv != nil {
-		s, err := encodeReview(*rv)
-		if err != nil {
-			return decisionRow{}, fmt.Errorf("encode review: %w", err)
-		}
-		review = &s
-	}
-	app, err := encodeApplication(d.Application)
-	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode application: %w", err)
+		return decisionRow{}, err
 	}
 	return decisionRow{
 		ID: d.ID, ApplicationID: d.ApplicationID, NIB: d.NIB, RegionCode: d.RegionCode,
 		PermitType: string(d.PermitType), Outcome: string(d.Outcome),
-		Reasons: string(reasonsJSON), Evidence: string(evidenceJSON), PolicyVersion: d.PolicyVersion,
+		Reasons: docs.Reasons, Evidence: docs.Evidence, PolicyVersion: d.PolicyVersion,
 		DecidedAt: dbTime(d.DecidedAt), ValidUntil: optionalTime(d.ValidUntil),
-		Supersedes: optionalString(d.Supersedes), Review: review,
+		Supersedes: optionalString(d.Supersedes), Review: docs.Review,
 		ClientID: d.ClientID, WebhookID: d.WebhookID, CallbackURL: d.CallbackURL,
-		DeclaredWorkers: d.DeclaredWorkers, Application: app,
+		DeclaredWorkers: d.DeclaredWorkers, Application: docs.Application,
 	}, nil
 }
 
@@ -118,23 +99,9 @@ func (r decisionRow) decode() (gate.Decision, error) {
 	if r.Supersedes != nil {
 		d.Supersedes = *r.Supersedes
 	}
-
-	var err error
-	if d.Reasons, err = decisiondoc.DecodeReasons([]byte(r.Reasons)); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: reasons: %w", r.ID, err)
-	}
-	if d.Evidence, err = decisiondoc.DecodeEvidence([]byte(r.Evidence)); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: evidence: %w", r.ID, err)
-	}
-	if d.Application, err = decodeApplication(r.Application); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
-	}
-	if r.Review != nil {
-		rv, err := decisiondoc.DecodeReview([]byte(*r.Review))
-		if err != nil {
-			return gate.Decision{}, fmt.Errorf("decision %s: review: %w", r.ID, err)
-		}
-		d.Review = &rv
+	docs := storesql.Documents{Reasons: r.Reasons, Evidence: r.Evidence, Review: r.Review, Application: r.Application}
+	if err := docs.Decode(r.ID, &d); err != nil {
+		return gate.Decision{}, err
 	}
 	return d, nil
 }
@@ -142,7 +109,7 @@ func (r decisionRow) decode() (gate.Decision, error) {
 func decodeRow(r decisionRow) (gate.Decision, error) {
 	d, err := r.decode()
 	if err != nil {
-		return gate.Decision{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "could not decode a stored decision: %w", err)
+		return gate.Decision{}, storesql.CorruptDecision(err)
 	}
 	return d, nil
 }

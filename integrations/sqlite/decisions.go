@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // RecordDecision durably records d as the answer to the webhook delivery
@@ -66,8 +67,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 // not be read, KindInternal when the stored row cannot be decoded.
 func (s *Store) Decision(ctx context.Context, id string) (gate.Decision, error) {
 	var r decisionRow
-	err := r.scan(s.readers.QueryRowContext(ctx,
-		`SELECT `+decisionColumns+` FROM decisions d WHERE d.id = ?`, id))
+	err := r.scan(s.readers.QueryRowContext(ctx, storesql.DecisionByID, id))
 	if err != nil {
 		return gate.Decision{}, translate("read decision "+id, err)
 	}
@@ -109,9 +109,7 @@ func (s *Store) replayStmt(ctx context.Context) (*sql.Stmt, error) {
 	return s.replay, nil
 }
 
-const decisionForWebhookSQL = `SELECT ` + decisionColumns + `
-	FROM webhook_receipts w JOIN decisions d ON d.id = w.decision_id
-	WHERE w.client_id = ? AND w.webhook_id = ?`
+const decisionForWebhookSQL = storesql.DecisionForWebhook
 
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -129,7 +127,7 @@ func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID 
 func decodeRow(r decisionRow) (gate.Decision, error) {
 	d, err := r.decode()
 	if err != nil {
-		return gate.Decision{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "could not decode a stored decision: %w", err)
+		return gate.Decision{}, storesql.CorruptDecision(err)
 	}
 	return d, nil
 }
@@ -160,9 +158,7 @@ func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decisio
 	return row, nil
 }
 
-const insertDecisionSQL = `INSERT INTO decisions (id, application_id, nib, region_code, permit_type,
-	outcome, reasons, evidence, policy_version, decided_at, valid_until, supersedes, review,
-	client_id, webhook_id, callback_url, declared_workers, application)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-const insertRecheckSQL = `INSERT INTO rechecks (decision_id, attempts, next_attempt, until) VALUES (?, 0, ?, ?)`
+const (
+	insertDecisionSQL = storesql.InsertDecision
+	insertRecheckSQL  = storesql.InsertRecheck
+)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // importTable describes one imported table for applyImport.
@@ -135,8 +136,7 @@ func (s *Store) applyImport(ctx context.Context, rec gate.ImportRecord, until ti
 	if rec.Rechecks, err = s.scheduleImportRechecks(ctx, tx, rec, until); err != nil {
 		return rec, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, kind, file_name, sha256, imported_by, imported_at,
-		rows_read, rows_applied, rows_unchanged, rows_older, rechecks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, storesql.InsertImport,
 		rec.ID, string(rec.Kind), rec.FileName, rec.SHA256, rec.By, formatTime(rec.At),
 		rec.Read, rec.Applied, rec.Unchanged, rec.Older, rec.Rechecks); err != nil {
 		return rec, translate(what, err)
@@ -223,9 +223,7 @@ func (s *Store) scheduleImportRechecks(ctx context.Context, tx *sql.Tx, rec gate
 // bpjsfile.Lookups).
 func (s *Store) ImportedEmployer(ctx context.Context, nib string) (gate.Employer, bool, error) {
 	e := gate.Employer{NIB: nib}
-	err := s.readers.QueryRowContext(ctx, `SELECT kode_badan_usaha, nama, npwp, status, pekerja_terdaftar,
-		pekerja_aktif, tunggakan_bulan, tunggakan_nominal, iuran_terakhir, tgl_data
-		FROM imported_employers WHERE nib = ?`, nib).Scan(&e.Code, &e.Name, &e.NPWP, &e.Status,
+	err := s.readers.QueryRowContext(ctx, storesql.ImportedEmployer, nib).Scan(&e.Code, &e.Name, &e.NPWP, &e.Status,
 		&e.RegisteredWorkers, &e.ActiveWorkers, &e.ArrearsMonths, &e.ArrearsAmount, &e.LastPaidPeriod, &e.DataDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return gate.Employer{}, false, nil
@@ -241,8 +239,7 @@ func (s *Store) ImportedEmployer(ctx context.Context, nib string) (gate.Employer
 // bpjsfile.Lookups).
 func (s *Store) ImportedParticipant(ctx context.Context, nik string) (gate.ImportedParticipant, bool, error) {
 	p := gate.ImportedParticipant{Participant: gate.Participant{NIK: nik}}
-	err := s.readers.QueryRowContext(ctx, `SELECT status, jenis_peserta, kode_badan_usaha, tgl_data
-		FROM imported_participants WHERE nik = ?`, nik).Scan(&p.Participant.Status, &p.Participant.Segment,
+	err := s.readers.QueryRowContext(ctx, storesql.ImportedParticipant, nik).Scan(&p.Participant.Status, &p.Participant.Segment,
 		&p.Participant.EmployerCode, &p.DataDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return gate.ImportedParticipant{}, false, nil
@@ -257,8 +254,7 @@ func (s *Store) ImportedParticipant(ctx context.Context, nik string) (gate.Impor
 // bpjsfile.Store).
 func (s *Store) ListImports(ctx context.Context, limit int) ([]gate.ImportRecord, error) {
 	const what = "list imports"
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, kind, file_name, sha256, imported_by, imported_at,
-		rows_read, rows_applied, rows_unchanged, rows_older, rechecks FROM imports ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := s.readers.QueryContext(ctx, storesql.ListImports, limit)
 	if err != nil {
 		return nil, translate(what, err)
 	}

@@ -5,10 +5,9 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
-	"io/fs"
-	"slices"
-	"strings"
 	"time"
+
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // The migrations, numbered so that name order is application order. A
@@ -21,18 +20,7 @@ var migrationFiles embed.FS
 // MigrationNames returns the names of the store's migrations (file names
 // without ".sql", such as "0001_decisions"), in the order Migrate applies
 // them.
-func MigrationNames() []string {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		panic("sqlite: embedded migrations unreadable: " + err.Error()) // cannot happen: embedded at build time
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".sql"))
-	}
-	slices.Sort(names)
-	return names
-}
+func MigrationNames() []string { return storesql.MigrationNames(migrationFiles) }
 
 // Migrate brings the schema up to date: it applies, in order, each migration
 // not yet recorded in schema_migrations, each in its own transaction together
@@ -69,7 +57,7 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	var applied string
-	err = tx.QueryRowContext(ctx, `SELECT name FROM schema_migrations WHERE name = ?`, name).Scan(&applied)
+	err = tx.QueryRowContext(ctx, storesql.MigrationApplied, name).Scan(&applied)
 	switch {
 	case err == nil:
 		return nil
@@ -79,8 +67,7 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return unavailable(what, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
-		name, formatTime(time.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, storesql.RecordMigration, name, formatTime(time.Now())); err != nil {
 		return unavailable(what, err)
 	}
 	if err := tx.Commit(); err != nil {

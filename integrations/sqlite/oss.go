@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 	"github.com/jkngate/jkngate/integrations/oss"
 )
 
@@ -25,16 +26,11 @@ func (s *Store) SaveOSSMessage(ctx context.Context, m oss.Message) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	at := formatTime(m.ReceivedAt)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO oss_messages (id, nib, tipe_dokumen, items, received_at, body)
-		VALUES (?, ?, ?, ?, ?, ?)`, m.ID, m.NIB, m.TipeDokumen, len(m.Refs), at, string(m.Body)); err != nil {
+	if _, err := tx.ExecContext(ctx, storesql.InsertOSSMessage, m.ID, m.NIB, m.TipeDokumen, len(m.Refs), at, string(m.Body)); err != nil {
 		return translate(what, err)
 	}
 	for _, r := range m.Refs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO oss_permits (id_izin, nib, oss_id, id_proyek, id_produk, kd_izin, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id_izin) DO UPDATE SET nib = excluded.nib, oss_id = excluded.oss_id,
-				id_proyek = excluded.id_proyek, id_produk = excluded.id_produk, kd_izin = excluded.kd_izin,
-				updated_at = excluded.updated_at, withdrawn_at = NULL`,
+		if _, err := tx.ExecContext(ctx, storesql.UpsertOSSPermit,
 			r.IDIzin, r.NIB, r.OSSID, r.IDProyek, r.IDProduk, r.KdIzin, at); err != nil {
 			return translate(what, err)
 		}

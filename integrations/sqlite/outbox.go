@@ -3,11 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // insertCallbacks adds callbacks to the outbox in tx. A callback without an
@@ -28,8 +27,7 @@ func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []g
 		if c.Kind == "" {
 			c.Kind = gate.CallbackKindDecisionUpdated
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO callbacks (id, decision_id, client_id, url, state, attempts,
-			next_attempt, last_error, created_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, storesql.InsertCallback,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
 			formatTime(c.NextAttempt), c.LastError, formatTime(c.CreatedAt), c.Kind)
 		if err != nil {
@@ -50,8 +48,37 @@ func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []g
 // database could not be reached.
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
 	const what = "claim callbacks"
-	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
+	claimed, err := claim(ctx, s, what, claimCallbacksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Callback, error) {
+		var c gate.Callback
+		var state, next, created string
+		if err := rows.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
+			&next, &c.LastError, &created, &c.Kind); err != nil {
+			return c, translate(what, err)
+		}
+		c.State = gate.CallbackState(state)
+		var err error
+		if c.NextAttempt, err = parseTime(next); err != nil {
+			return c, corrupt("callback "+c.ID, err)
+		}
+		if c.CreatedAt, err = parseTime(created); err != nil {
+			return c, corrupt("callback "+c.ID, err)
+		}
+		return c, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	storesql.SortCallbacks(claimed)
+	return claimed, nil
+}
+
+// claim runs a claim statement of storesql (its arguments the lease's end,
+// now, now and limit) in a write transaction of its own and returns the
+// rows it leased as read makes them. Errors are as ClaimCallbacks'.
+func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, lease time.Duration, limit int,
+	read func(storesql.Rows) (T, error)) ([]T, error) {
+	if err := storesql.CheckClaim(lease, limit); err != nil {
+		return nil, err
 	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -60,36 +87,14 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	at := formatTime(now)
-	rows, err := tx.QueryContext(ctx, `UPDATE callbacks SET lease_until = ?
-		WHERE id IN (SELECT o.id FROM callbacks o
-			WHERE o.state = 'pending' AND o.next_attempt <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
-			AND `+inOrderOSS+`
-			ORDER BY o.next_attempt, o.id LIMIT ?)
-		RETURNING id, decision_id, client_id, url, state, attempts, next_attempt, last_error, created_at, kind`,
-		formatTime(now.Add(lease)), at, at, limit)
+	rows, err := tx.QueryContext(ctx, q, formatTime(now.Add(lease)), at, at, limit)
 	if err != nil {
 		return nil, translate(what, err)
 	}
 	defer rows.Close()
-	claimed := []gate.Callback{}
-	for rows.Next() {
-		var c gate.Callback
-		var state, next, created string
-		if err := rows.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
-			&next, &c.LastError, &created, &c.Kind); err != nil {
-			return nil, translate(what, err)
-		}
-		c.State = gate.CallbackState(state)
-		if c.NextAttempt, err = parseTime(next); err != nil {
-			return nil, corrupt("callback "+c.ID, err)
-		}
-		if c.CreatedAt, err = parseTime(created); err != nil {
-			return nil, corrupt("callback "+c.ID, err)
-		}
-		claimed = append(claimed, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(what, err)
+	claimed, err := storesql.Collect(rows, read, failed(what))
+	if err != nil {
+		return nil, err
 	}
 	if err := rows.Close(); err != nil {
 		return nil, translate(what, err)
@@ -97,26 +102,14 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 	if err := tx.Commit(); err != nil {
 		return nil, translate(what, err)
 	}
-	// RETURNING gives no order.
-	slices.SortFunc(claimed, func(a, b gate.Callback) int {
-		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 	return claimed, nil
 }
 
-// inOrderOSS holds back an OSS status message (kind oss.*, callbacks o)
-// while an earlier one for the same application is still pending (leased
-// or waiting for a retry): OSS must get a permit's statuses in order, also
-// when several replicas deliver and across restarts, since the condition
-// is read from the outbox itself. Callback ids sort by creation.
-const inOrderOSS = `NOT (o.kind LIKE 'oss.%' AND EXISTS (SELECT 1 FROM callbacks e
-		JOIN decisions ed ON ed.id = e.decision_id
-		JOIN decisions od ON od.id = o.decision_id
-		WHERE e.state = 'pending' AND e.kind LIKE 'oss.%' AND e.id < o.id
-			AND ed.client_id = od.client_id AND ed.application_id = od.application_id))`
+// The claims' statements (see storesql.ClaimCallbacks).
+var (
+	claimCallbacksSQL = storesql.ClaimCallbacks(dialect)
+	claimRechecksSQL  = storesql.ClaimRechecks(dialect)
+)
 
 // FinishCallback stores the outcome of an attempt at c (its State,
 // Attempts, NextAttempt and LastError) and ends its lease. A callback left
@@ -139,7 +132,7 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 // reached.
 func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 	var n int
-	err := s.readers.QueryRowContext(ctx, `SELECT count(*) FROM callbacks WHERE state = 'pending'`).Scan(&n)
+	err := s.readers.QueryRowContext(ctx, storesql.PendingCallbacks).Scan(&n)
 	if err != nil {
 		return 0, translate("count pending callbacks", err)
 	}
@@ -151,57 +144,26 @@ func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 // longest due first, as ClaimCallbacks does. Errors are as ClaimCallbacks'.
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
 	const what = "claim rechecks"
-	if lease <= 0 || limit <= 0 {
-		return nil, gate.Errorf(gate.KindInvalid, gate.CodeInvalidClaim, "a claim needs a positive lease and limit")
-	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, translate(what, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
-	at := formatTime(now)
-	rows, err := tx.QueryContext(ctx, `UPDATE rechecks SET lease_until = ?
-		WHERE decision_id IN (SELECT decision_id FROM rechecks
-			WHERE next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)
-			ORDER BY next_attempt, decision_id LIMIT ?)
-		RETURNING decision_id, attempts, next_attempt, until`,
-		formatTime(now.Add(lease)), at, at, limit)
-	if err != nil {
-		return nil, translate(what, err)
-	}
-	defer rows.Close()
-	claimed := []gate.Recheck{}
-	for rows.Next() {
+	claimed, err := claim(ctx, s, what, claimRechecksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Recheck, error) {
 		var r gate.Recheck
 		var next string
 		var until sql.NullString
 		if err := rows.Scan(&r.DecisionID, &r.Attempts, &next, &until); err != nil {
-			return nil, translate(what, err)
+			return r, translate(what, err)
 		}
+		var err error
 		if r.NextAttempt, err = parseTime(next); err != nil {
-			return nil, corrupt("recheck "+r.DecisionID, err)
+			return r, corrupt("recheck "+r.DecisionID, err)
 		}
 		if r.Until, err = parseTime(until.String); err != nil {
-			return nil, corrupt("recheck "+r.DecisionID, err)
+			return r, corrupt("recheck "+r.DecisionID, err)
 		}
-		claimed = append(claimed, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(what, err)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, translate(what, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, translate(what, err)
-	}
-	slices.SortFunc(claimed, func(a, b gate.Recheck) int {
-		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.DecisionID, b.DecisionID)
+		return r, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	storesql.SortRechecks(claimed)
 	return claimed, nil
 }
 
@@ -213,11 +175,10 @@ func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Dur
 func (s *Store) FinishRecheck(ctx context.Context, decisionID string, attempts int, next time.Time) error {
 	what := "finish the recheck of " + decisionID
 	if next.IsZero() {
-		res, err := s.writer.ExecContext(ctx, `DELETE FROM rechecks WHERE decision_id = ?`, decisionID)
+		res, err := s.writer.ExecContext(ctx, storesql.DeleteRecheck, decisionID)
 		return checkUpdated(what, gate.CodeRecheckNotFound, res, err)
 	}
-	res, err := s.writer.ExecContext(ctx, `UPDATE rechecks SET attempts = ?, next_attempt = ?, lease_until = NULL
-		WHERE decision_id = ?`, attempts, formatTime(next), decisionID)
+	res, err := s.writer.ExecContext(ctx, storesql.PostponeRecheck, attempts, formatTime(next), decisionID)
 	return checkUpdated(what, gate.CodeRecheckNotFound, res, err)
 }
 
@@ -232,11 +193,11 @@ func checkUpdated(what, notFound string, res sql.Result, err error) error {
 		return translate(what, err)
 	}
 	if n == 0 {
-		return gate.Errorf(gate.KindNotFound, notFound, "could not %s: no such row", what)
+		return storesql.NoSuchRow(what, notFound)
 	}
 	return nil
 }
 
 func corrupt(what string, err error) error {
-	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
+	return storesql.CorruptRow(what, err)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 var _ gate.RetentionStore = (*Store)(nil)
@@ -45,10 +46,7 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 			rows.Close()
 			return 0, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "decision %s: application: %w", id, err)
 		}
-		for i, w := range app.Workers {
-			app.Workers[i].NIK = gate.MaskNIK(w.NIK)
-		}
-		enc, err := encodeApplication(app)
+		enc, err := encodeApplication(storesql.MaskWorkers(app))
 		if err != nil {
 			rows.Close()
 			return 0, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision, "decision %s: %w", id, err)

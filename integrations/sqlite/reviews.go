@@ -6,6 +6,7 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // CloseReview closes the open review of decision id with r (its State is
@@ -42,13 +43,12 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 		return translate("read decision "+id, err)
 	}
 	if state.String != string(gate.ReviewOpen) || supersededBy.Valid {
-		return gate.Errorf(gate.KindConflict, gate.CodeAlreadyReviewed,
-			"decision %s has no open review: it was reviewed or superseded", id)
+		return storesql.AlreadyReviewed(id)
 	}
-	if next != nil && (next.ApplicationID != applicationID || next.ClientID != clientID) {
-		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-			"decision %s is for application %q of client %q, not %q of %q as the reviewed one",
-			next.ID, next.ApplicationID, next.ClientID, applicationID, clientID)
+	if next != nil {
+		if err := storesql.CheckFollows(*next, clientID, applicationID, "the reviewed one"); err != nil {
+			return err
+		}
 	}
 
 	r.State = gate.ReviewClosed
@@ -58,16 +58,14 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 	}
 	// The state condition repeats the check above, so that the statement
 	// alone cannot close a review twice.
-	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET review = ?
-		WHERE id = ? AND review_state = 'open' AND superseded_by IS NULL`, string(review), id); err != nil {
+	if _, err := tx.ExecContext(ctx, storesql.CloseReview, string(review), id); err != nil {
 		return translate(what, err)
 	}
 	var nextID sql.NullString
 	if next != nil {
 		nextID = nullString(next.ID)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO review_actions (decision_id, action, note, actor, at, next_decision_id)
-		VALUES (?, ?, ?, ?, ?, ?)`, id, string(r.Action), r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
+	if _, err := tx.ExecContext(ctx, storesql.InsertReviewAction, id, r.Action, r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
 		return translate(what, err)
 	}
 	if next != nil {
@@ -110,13 +108,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 		return translate("read decision "+prevID, err)
 	}
 	if supersededBy.Valid {
-		return gate.Errorf(gate.KindConflict, gate.CodeSuperseded,
-			"decision %s has been superseded by %s", prevID, supersededBy.String)
+		return storesql.Superseded(prevID, supersededBy.String)
 	}
-	if d.ApplicationID != applicationID || d.ClientID != clientID {
-		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-			"decision %s is for application %q of client %q, not %q of %q as %s",
-			d.ID, d.ApplicationID, d.ClientID, applicationID, clientID, prevID)
+	if err := storesql.CheckFollows(d, clientID, applicationID, prevID); err != nil {
+		return err
 	}
 	if err := supersede(ctx, tx, what, prevID, d); err != nil {
 		return err
@@ -135,10 +130,10 @@ func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Dec
 // index allows one unsuperseded decision per application of a client at a time, and
 // superseded_by's foreign key is deferred to the commit for this.
 func supersede(ctx context.Context, tx *sql.Tx, what, prevID string, d gate.Decision) error {
-	if d.ID == "" {
-		return gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision, "a decision to record needs an id")
+	if err := storesql.CheckSupersedingID(d); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET superseded_by = ? WHERE id = ?`, d.ID, prevID); err != nil {
+	if _, err := tx.ExecContext(ctx, storesql.Supersede, d.ID, prevID); err != nil {
 		return translate(what, err)
 	}
 	d.Supersedes = prevID

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // timeLayout stores times as fixed-width UTC text with nanoseconds, so that
@@ -33,31 +33,39 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // The reasons, evidence, review and application columns hold the JSON
-// documents of package decisiondoc, as text.
+// documents of package decisiondoc, as text (storesql.Documents).
 
 // encodeApplication returns the application column: NULL for a decision
 // without an application.
 func encodeApplication(a gate.Application) (sql.NullString, error) {
-	b, err := decisiondoc.EncodeApplication(a)
-	if err != nil || b == nil {
-		return sql.NullString{}, err
-	}
-	return sql.NullString{String: string(b), Valid: true}, nil
+	s, err := storesql.EncodeApplication(a)
+	return nullable(s), err
 }
 
 // decodeApplication reads the application column; NULL is the zero
 // application.
 func decodeApplication(s sql.NullString) (gate.Application, error) {
-	if !s.Valid {
-		return gate.Application{}, nil
+	return storesql.DecodeApplication(pointer(s))
+}
+
+// nullable is the column value of p: NULL for nil.
+func nullable(p *string) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
 	}
-	return decisiondoc.DecodeApplication([]byte(s.String))
+	return sql.NullString{String: *p, Valid: true}
+}
+
+// pointer is s as storesql holds a nullable text: nil for NULL.
+func pointer(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
 }
 
 // decisionColumns lists the columns decisionRow.scan reads, in order.
-const decisionColumns = `d.id, d.application_id, d.nib, d.region_code, d.permit_type, d.outcome,
-	d.reasons, d.evidence, d.policy_version, d.decided_at, d.valid_until, d.supersedes, d.review,
-	d.client_id, d.webhook_id, d.callback_url, d.declared_workers, d.application`
+const decisionColumns = storesql.DecisionColumns
 
 // decisionRow is a decision as stored: times as text, JSON columns as text,
 // nullable columns as sql.NullString.
@@ -81,34 +89,18 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // encodeDecision turns d into its stored form. It fails only for details
 // that encoding/json cannot encode, which is a bug in whoever built them.
 func encodeDecision(d gate.Decision) (decisionRow, error) {
-	reasonsJSON, err := decisiondoc.EncodeReasons(d.Reasons)
+	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode reasons: %w", err)
-	}
-	evidenceJSON, err := decisiondoc.EncodeEvidence(d.Evidence)
-	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode evidence: %w", err)
-	}
-	var review sql.NullString
-	if rv := d.Review; rv != nil {
-		b, err := decisiondoc.EncodeReview(*rv)
-		if err != nil {
-			return decisionRow{}, fmt.Errorf("encode review: %w", err)
-		}
-		review = sql.NullString{String: string(b), Valid: true}
-	}
-	app, err := encodeApplication(d.Application)
-	if err != nil {
-		return decisionRow{}, fmt.Errorf("encode application: %w", err)
+		return decisionRow{}, err
 	}
 	return decisionRow{
 		ID: d.ID, ApplicationID: d.ApplicationID, NIB: d.NIB, RegionCode: d.RegionCode,
 		PermitType: string(d.PermitType), Outcome: string(d.Outcome),
-		Reasons: string(reasonsJSON), Evidence: string(evidenceJSON), PolicyVersion: d.PolicyVersion,
+		Reasons: docs.Reasons, Evidence: docs.Evidence, PolicyVersion: d.PolicyVersion,
 		DecidedAt: formatTime(d.DecidedAt), ValidUntil: nullString(formatOptionalTime(d.ValidUntil)),
-		Supersedes: nullString(d.Supersedes), Review: review,
+		Supersedes: nullString(d.Supersedes), Review: nullable(docs.Review),
 		ClientID: d.ClientID, WebhookID: d.WebhookID, CallbackURL: d.CallbackURL,
-		DeclaredWorkers: d.DeclaredWorkers, Application: app,
+		DeclaredWorkers: d.DeclaredWorkers, Application: nullable(docs.Application),
 	}, nil
 }
 
@@ -130,22 +122,10 @@ func (r decisionRow) decode() (gate.Decision, error) {
 	if d.ValidUntil, err = parseTime(r.ValidUntil.String); err != nil {
 		return gate.Decision{}, fmt.Errorf("decision %s: valid_until: %w", r.ID, err)
 	}
-
-	if d.Reasons, err = decisiondoc.DecodeReasons([]byte(r.Reasons)); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: reasons: %w", r.ID, err)
-	}
-	if d.Evidence, err = decisiondoc.DecodeEvidence([]byte(r.Evidence)); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: evidence: %w", r.ID, err)
-	}
-	if d.Application, err = decodeApplication(r.Application); err != nil {
-		return gate.Decision{}, fmt.Errorf("decision %s: application: %w", r.ID, err)
-	}
-	if r.Review.Valid {
-		rv, err := decisiondoc.DecodeReview([]byte(r.Review.String))
-		if err != nil {
-			return gate.Decision{}, fmt.Errorf("decision %s: review: %w", r.ID, err)
-		}
-		d.Review = &rv
+	docs := storesql.Documents{Reasons: r.Reasons, Evidence: r.Evidence,
+		Review: pointer(r.Review), Application: pointer(r.Application)}
+	if err := docs.Decode(r.ID, &d); err != nil {
+		return gate.Decision{}, err
 	}
 	return d, nil
 }
