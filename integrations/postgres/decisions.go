@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"time"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
@@ -70,27 +70,18 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, "unencodable_decision",
 			"could not encode decision %s: %w", d.ID, err)
 	}
-	var recheckAt, recheckUntil *time.Time
-	if !d.RecheckAt.IsZero() {
-		recheckAt, recheckUntil = optionalTime(d.RecheckAt), optionalTime(d.RecheckUntil)
+	r := &recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)}
+	res := s.group.record(r)
+	if res.alone {
+		res.got, res.err = s.recordOne(ctx, d, row)
 	}
-	receivedAt := time.Now()
-	var got recordedRow
-	err = s.retry(ctx, "record the decision", func() error {
-		got = recordedRow{}
-		return got.scan(s.pool.QueryRow(ctx, recordDecisionSQL,
-			row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType,
-			row.Outcome, row.Reasons, row.Evidence, row.PolicyVersion,
-			row.DecidedAt, row.ValidUntil, row.Review,
-			row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers,
-			row.Application, receivedAt, recheckAt, recheckUntil))
-	})
-	if undefinedFunction(err) {
+	if errors.Is(res.err, errNoRecordFunction) {
 		return s.recordDecisionTx(ctx, d)
 	}
-	if err != nil {
-		return gate.Decision{}, false, err
+	if res.err != nil {
+		return gate.Decision{}, false, res.err
 	}
+	got := res.got
 	if !got.Created {
 		stored, err := got.stored()
 		if err != nil {

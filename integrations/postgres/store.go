@@ -44,7 +44,8 @@ var (
 // PostgreSQL database. It is safe for concurrent use, also by several
 // processes (replicas) on the same database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	group *groupWriter // RecordDecision's group commit
 }
 
 // Open connects to the PostgreSQL database at url (postgres:// or
@@ -82,7 +83,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, unavailable("connect to postgres", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	s.group = newGroupWriter(s)
+	return s, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned,
@@ -93,6 +96,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // closing in the background. Calls on a closed store return KindUnavailable
 // errors.
 func (s *Store) Close() error {
+	// The batch in progress, if any, may finish (its callers are answered);
+	// queued calls are refused.
+	s.group.close(closeWait)
 	done := make(chan struct{})
 	go func() {
 		s.pool.Close()
