@@ -89,6 +89,12 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		}
 		return stored, false, nil
 	}
+	// The new decision is d as the store holds it: built from d, without
+	// decoding the documents just encoded from it, unless d holds a value
+	// whose JSON round trip asStored does not mirror.
+	if stored, ok := asStored(d, got.Supersedes); ok {
+		return stored, true, nil
+	}
 	row.Supersedes = got.Supersedes
 	// Decoding what encodeDecision just made cannot fail short of a bug.
 	stored, err := decodeRow(row)
