@@ -21,6 +21,13 @@ import (
 // it and slow every session's snapshots.
 const maxBatch = 64
 
+// batchTimeout bounds a batch. A batch does not end with its callers'
+// contexts: a caller that gives up leaves at once, but cancelling the
+// statement would cost its connection (see groupWriter). Only a server that
+// stopped answering holds a batch that long; the calls queued behind it end
+// with their callers' contexts. A variable so that tests can shorten it.
+var batchTimeout = 15 * time.Second
+
 // recordDecisionsSQL calls the record_decisions function of migration
 // 0013_record_decisions: a batch of decisions in one statement.
 const recordDecisionsSQL = `SELECT * FROM record_decisions($1)`
@@ -60,8 +67,8 @@ type recordResult struct {
 // The batches run on the writer's own context, not on a caller's: a caller
 // whose context ends leaves at once, but the statement goes on, so the
 // connection is not broken (pgx closes a connection whose query's context
-// ends: see harden). A batch's context ends only when every caller in it
-// has left, or when the store closes.
+// ends: see harden). A batch's context ends after batchTimeout, or when the
+// store closes.
 type groupWriter struct {
 	s      *Store
 	queue  chan *recordReq
@@ -171,28 +178,6 @@ func (w *groupWriter) drain() {
 	}
 }
 
-// batchContext ends when every request's context has ended, or when parent
-// does: the batch runs as long as one caller still waits for it.
-func batchContext(parent context.Context, batch []*recordReq) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(parent)
-	left := atomic.Int32{}
-	left.Store(int32(len(batch)))
-	stops := make([]func() bool, 0, len(batch))
-	for _, r := range batch {
-		stops = append(stops, context.AfterFunc(r.ctx, func() {
-			if left.Add(-1) == 0 {
-				cancel()
-			}
-		}))
-	}
-	return ctx, func() {
-		for _, stop := range stops {
-			stop()
-		}
-		cancel()
-	}
-}
-
 // commit records the requests of batch still waiting, in one statement, and
 // answers each of them. Requests abandoned before are skipped: their callers
 // have left with an error.
@@ -206,7 +191,7 @@ func (w *groupWriter) commit(batch []*recordReq) {
 	if len(taken) == 0 {
 		return
 	}
-	ctx, cancel := batchContext(w.ctx, taken)
+	ctx, cancel := context.WithTimeout(w.ctx, batchTimeout)
 	defer cancel()
 	if len(taken) == 1 {
 		// Alone: record_decision, without the batch's subtransaction.

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/storetest"
@@ -264,5 +266,98 @@ func TestReplicasBatchesOneHeadPerApplication(t *testing.T) {
 	if heads != apps || roots != apps || links != want-apps || distinct != want-apps {
 		t.Errorf("%d heads, %d roots, %d links (%d distinct); want %d, %d, %d, %d",
 			heads, roots, links, distinct, apps, apps, want-apps, want-apps)
+	}
+}
+
+// blockApplication holds the advisory lock of the client's application on a
+// connection of its own until the returned func is called, and returns a
+// func that waits until some session waits for that lock.
+func blockApplication(t *testing.T, s *Store, clientID, applicationID string) (waited func(), release func()) {
+	t.Helper()
+	tx, err := s.pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lockApplication(t.Context(), tx, clientID, applicationID); err != nil {
+		t.Fatal(err)
+	}
+	waited = func() {
+		t.Helper()
+		// Each query is a round trip to the server: no sleep is needed.
+		for {
+			var waiting int
+			if err := tx.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks
+				WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+			if waiting > 0 {
+				return
+			}
+		}
+	}
+	return waited, func() { tx.Commit(t.Context()) } //nolint:errcheck // only releases the lock
+}
+
+// A query whose context ends costs its connection: the store's context
+// watcher sets a past deadline on the socket, and pgx closes the
+// connection. Through the group writer, a caller that gives up leaves at
+// once, but the batch goes on: its connection stays in the pool, and the
+// decision is recorded, as a retry of the delivery will find.
+func TestCallerGivingUpKeepsTheConnection(t *testing.T) {
+	s := openFresh(t)
+	if _, _, err := s.RecordDecision(t.Context(), storetest.NewDecision("client-a", "msg_0", "OSS-0")); err != nil {
+		t.Fatal(err)
+	}
+
+	// The single statement on the caller's context: the connection goes.
+	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
+	row, err := encodeDecision(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited, release := blockApplication(t, s, "client-a", "OSS-1")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { _, err := s.recordOne(ctx, d, row); done <- err }()
+	waited()
+	total := s.pool.Stat().TotalConns()
+	cancel()
+	if err := <-done; gate.KindOf(err) != gate.KindUnavailable {
+		t.Fatalf("cancelled single statement: %v, want KindUnavailable", err)
+	}
+	// pgxpool destroys a closed connection in the background.
+	for deadline := time.Now().Add(guard); s.pool.Stat().TotalConns() != total-1; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after a cancelled statement: %d connections, want %d (one closed)",
+				s.pool.Stat().TotalConns(), total-1)
+		}
+	}
+	release()
+	if _, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_1"); gate.KindOf(err) != gate.KindNotFound {
+		t.Errorf("cancelled single statement: %v, want nothing recorded", err)
+	}
+
+	// Through the group writer.
+	d2 := storetest.NewDecision("client-a", "msg_2", "OSS-2")
+	waited, release = blockApplication(t, s, "client-a", "OSS-2")
+	ctx, cancel = context.WithCancel(t.Context())
+	go func() { _, _, err := s.RecordDecision(ctx, d2); done <- err }()
+	waited()
+	total, before := s.pool.Stat().TotalConns(), s.pool.Stat().NewConnsCount()
+	cancel()
+	if err := <-done; gate.KindOf(err) != gate.KindUnavailable {
+		t.Fatalf("caller that gave up: %v, want KindUnavailable", err)
+	}
+	release()
+	// The next call waits for the writer's batch in progress to end.
+	if _, _, err := s.RecordDecision(t.Context(), storetest.NewDecision("client-a", "msg_3", "OSS-3")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_2"); err != nil || got.ID != d2.ID {
+		t.Errorf("decision of the caller that gave up: %s, %v; want %s recorded", got.ID, err, d2.ID)
+	}
+	if st := s.pool.Stat(); st.NewConnsCount() != before || st.TotalConns() != total {
+		t.Errorf("after a caller gave up: %d connections, %d made; want still %d, %d",
+			st.TotalConns(), st.NewConnsCount(), total, before)
 	}
 }
