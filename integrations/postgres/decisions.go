@@ -33,8 +33,15 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // RecordDecision durably records d as the answer to the webhook delivery
 // (d.ClientID, d.WebhookID), as gate.Store specifies.
 //
-// It is one statement, one round trip: the record_decision function
-// (migration 0012_record_decision) runs in the statement's own transaction.
+// Calls are group-committed: the store's writer records the calls that
+// arrive while it is busy together, with one statement and so one
+// transaction and one WAL flush (record_decisions, migration
+// 0013_record_decisions), each decision in a subtransaction of its own so
+// that one that fails fails alone; a lone call is one statement of its own
+// (record_decision, 0012_record_decision). A batch that fails as a whole
+// (a deadlock, a lost connection) is recorded call by call, on each
+// caller's context. Each decision is recorded by record_decision either way.
+//
 // Idempotency rests on webhook_receipts' primary key: the receipt is
 // inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction
 // (on any replica) holds the same key uncommitted, PostgreSQL makes the
@@ -50,9 +57,13 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 //
 // A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
 // d.Review is stored as given. When it returns without error, the decision
-// is committed. The returned decision is d as it reads back: Supersedes set
-// by the store, times in UTC truncated to microseconds, detail numbers as
-// decisiondoc.DecodeReasons returns them.
+// is committed. When ctx ends first, it returns at once with a
+// KindUnavailable error; if the decision was already taken into a batch,
+// the batch goes on (its connection is kept) and the decision may be
+// committed, as a retry of the delivery will find. The returned decision is
+// d as it reads back: Supersedes set by the store, times in UTC truncated
+// to microseconds, detail numbers as decisiondoc.DecodeReasons returns
+// them.
 //
 // Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
 // WebhookID, or holds a value PostgreSQL cannot store (a NUL character);
