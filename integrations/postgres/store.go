@@ -14,6 +14,11 @@
 //     so that concurrent re-submissions on any replica form one chain.
 //   - One review winner: UPDATE ... WHERE review_state = 'open' AND
 //     superseded_by IS NULL, and the rows it affected.
+//   - Group commit: RecordDecision calls that arrive together are recorded
+//     by one statement, one transaction (record_decisions), each in a
+//     subtransaction of its own, with the batch's application locks taken
+//     in key order first, so that batches of two replicas never deadlock
+//     on them; a batch that fails as a whole is recorded call by call.
 //   - Outbox and recheck claims: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
 //     SKIP LOCKED LIMIT n) setting lease_until, so each row is leased by one
 //     replica at a time and claimable again once its lease has passed.
