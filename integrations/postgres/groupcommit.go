@@ -25,8 +25,8 @@ const maxBatch = 64
 // contexts: a caller that gives up leaves at once, but cancelling the
 // statement would cost its connection (see groupWriter). Only a server that
 // stopped answering holds a batch that long; the calls queued behind it end
-// with their callers' contexts. A variable so that tests can shorten it.
-var batchTimeout = 15 * time.Second
+// with their callers' contexts.
+const batchTimeout = 15 * time.Second
 
 // recordDecisionsSQL calls the record_decisions function of migration
 // 0013_record_decisions: a batch of decisions in one statement.
