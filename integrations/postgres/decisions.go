@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"time"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
@@ -34,8 +34,15 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // RecordDecision durably records d as the answer to the webhook delivery
 // (d.ClientID, d.WebhookID), as gate.Store specifies.
 //
-// It is one statement, one round trip: the record_decision function
-// (migration 0012_record_decision) runs in the statement's own transaction.
+// Calls are group-committed: the store's writer records the calls that
+// arrive while it is busy together, with one statement and so one
+// transaction and one WAL flush (record_decisions, migration
+// 0013_record_decisions), each decision in a subtransaction of its own so
+// that one that fails fails alone; a lone call is one statement of its own
+// (record_decision, 0012_record_decision). A batch that fails as a whole
+// (a deadlock, a lost connection) is recorded call by call, on each
+// caller's context. Each decision is recorded by record_decision either way.
+//
 // Idempotency rests on webhook_receipts' primary key: the receipt is
 // inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction
 // (on any replica) holds the same key uncommitted, PostgreSQL makes the
@@ -51,9 +58,13 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 //
 // A non-zero d.RecheckAt enqueues a recheck in the same transaction, and
 // d.Review is stored as given. When it returns without error, the decision
-// is committed. The returned decision is d as it reads back: Supersedes set
-// by the store, times in UTC truncated to microseconds, detail numbers as
-// decisiondoc.DecodeReasons returns them.
+// is committed. When ctx ends first, it returns at once with a
+// KindUnavailable error; if the decision was already taken into a batch,
+// the batch goes on (its connection is kept) and the decision may be
+// committed, as a retry of the delivery will find. The returned decision is
+// d as it reads back: Supersedes set by the store, times in UTC truncated
+// to microseconds, detail numbers as decisiondoc.DecodeReasons returns
+// them.
 //
 // Errors are *gate.Error: KindInvalid when d has no ID, ClientID or
 // WebhookID, or holds a value PostgreSQL cannot store (a NUL character);
@@ -71,33 +82,30 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
 			"could not encode decision %s: %w", d.ID, err)
 	}
-	var recheckAt, recheckUntil *time.Time
-	if !d.RecheckAt.IsZero() {
-		recheckAt, recheckUntil = optionalTime(d.RecheckAt), optionalTime(d.RecheckUntil)
+	r := &recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)}
+	res := s.group.record(r)
+	if res.alone {
+		res.got, res.err = s.recordOne(ctx, d, row)
 	}
-	receivedAt := time.Now()
-	var got recordedRow
-	err = s.retry(ctx, "record the decision", func() error {
-		got = recordedRow{}
-		return got.scan(s.pool.QueryRow(ctx, recordDecisionSQL,
-			row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType,
-			row.Outcome, row.Reasons, row.Evidence, row.PolicyVersion,
-			row.DecidedAt, row.ValidUntil, row.Review,
-			row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers,
-			row.Application, receivedAt, recheckAt, recheckUntil))
-	})
-	if undefinedFunction(err) {
+	if errors.Is(res.err, errNoRecordFunction) {
 		return s.recordDecisionTx(ctx, d)
 	}
-	if err != nil {
-		return gate.Decision{}, false, err
+	if res.err != nil {
+		return gate.Decision{}, false, res.err
 	}
+	got := res.got
 	if !got.Created {
 		stored, err := got.stored()
 		if err != nil {
 			return gate.Decision{}, false, err
 		}
 		return stored, false, nil
+	}
+	// The new decision is d as the store holds it: built from d, without
+	// decoding the documents just encoded from it, unless d holds a value
+	// whose JSON round trip asStored does not mirror.
+	if stored, ok := asStored(d, got.Supersedes); ok {
+		return stored, true, nil
 	}
 	row.Supersedes = got.Supersedes
 	// Decoding what encodeDecision just made cannot fail short of a bug.

@@ -36,11 +36,48 @@ type recordedRow struct {
 }
 
 func (r *recordedRow) scan(row interface{ Scan(...any) error }) error {
-	return row.Scan(&r.Created, &r.ID, &r.ApplicationID, &r.NIB, &r.RegionCode,
+	return row.Scan(r.targets()...)
+}
+
+// targets are the scan destinations of record_decision's columns, in order
+// (record_decisions answers them too, between its own columns).
+func (r *recordedRow) targets() []any {
+	return []any{&r.Created, &r.ID, &r.ApplicationID, &r.NIB, &r.RegionCode,
 		&r.PermitType, &r.Outcome, &r.Reasons, &r.Evidence, &r.PolicyVersion,
 		&r.DecidedAt, &r.ValidUntil, &r.Supersedes, &r.Review,
-		&r.ClientID, &r.WebhookID, &r.CallbackURL, &r.DeclaredWorkers, &r.Application)
+		&r.ClientID, &r.WebhookID, &r.CallbackURL, &r.DeclaredWorkers, &r.Application}
 }
+
+// recordOne records one decision with record_decision, in the statement's
+// own transaction, retrying a serialization failure or a deadlock. row is
+// d encoded. It returns errNoRecordFunction, untranslated, when the schema
+// predates 0012_record_decision.
+func (s *Store) recordOne(ctx context.Context, d gate.Decision, row decisionRow) (recordedRow, error) {
+	var recheckAt, recheckUntil *time.Time
+	if !d.RecheckAt.IsZero() {
+		recheckAt, recheckUntil = optionalTime(d.RecheckAt), optionalTime(d.RecheckUntil)
+	}
+	receivedAt := time.Now()
+	var got recordedRow
+	err := s.retry(ctx, "record the decision", func() error {
+		got = recordedRow{}
+		err := got.scan(s.pool.QueryRow(ctx, recordDecisionSQL,
+			row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType,
+			row.Outcome, row.Reasons, row.Evidence, row.PolicyVersion,
+			row.DecidedAt, row.ValidUntil, row.Review,
+			row.ClientID, row.WebhookID, row.CallbackURL, row.DeclaredWorkers,
+			row.Application, receivedAt, recheckAt, recheckUntil))
+		if undefinedFunction(err) {
+			return errNoRecordFunction
+		}
+		return err
+	})
+	return got, err
+}
+
+// errNoRecordFunction says that the schema has no record_decision function
+// yet: RecordDecision then records statement by statement.
+var errNoRecordFunction = errors.New("record_decision is not in the schema yet")
 
 // stored decodes the decision of a delivery already answered (Created
 // false), whose NOT NULL columns are all set.

@@ -14,6 +14,11 @@
 //     so that concurrent re-submissions on any replica form one chain.
 //   - One review winner: UPDATE ... WHERE review_state = 'open' AND
 //     superseded_by IS NULL, and the rows it affected.
+//   - Group commit: RecordDecision calls that arrive together are recorded
+//     by one statement, one transaction (record_decisions), each in a
+//     subtransaction of its own, with the batch's application locks taken
+//     in key order first, so that batches of two replicas never deadlock
+//     on them; a batch that fails as a whole is recorded call by call.
 //   - Outbox and recheck claims: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
 //     SKIP LOCKED LIMIT n) setting lease_until, so each row is leased by one
 //     replica at a time and claimable again once its lease has passed.
@@ -44,7 +49,8 @@ var (
 // PostgreSQL database. It is safe for concurrent use, also by several
 // processes (replicas) on the same database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	group *groupWriter // RecordDecision's group commit
 }
 
 // codeInvalidURL is the code of Open's error for a URL it cannot parse.
@@ -85,7 +91,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, unavailable("connect to postgres", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	s.group = newGroupWriter(s)
+	return s, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned,
@@ -96,6 +104,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // closing in the background. Calls on a closed store return KindUnavailable
 // errors.
 func (s *Store) Close() error {
+	// The batch in progress, if any, may finish (its callers are answered);
+	// queued calls are refused.
+	s.group.close(closeWait)
 	done := make(chan struct{})
 	go func() {
 		s.pool.Close()
