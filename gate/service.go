@@ -100,17 +100,23 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 		ctx, cancel = context.WithTimeout(ctx, s.Budget+RecordMargin)
 		defer cancel()
 	}
-	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
-		s.decided(d, false)
-		return d, nil
-	} else if KindOf(err) == KindInvalid {
-		return Decision{}, err // a value the store cannot hold: retrying cannot help
-	} else if KindOf(err) != KindNotFound {
-		return Decision{}, storeUnavailable(err)
-	}
-	d, err := s.Evaluate(ctx, app)
-	if err != nil {
-		return Decision{}, err
+	// Without a BPJS call, evaluating costs less than the replay check, and
+	// RecordDecision answers a replay with the decision recorded first.
+	d, fromCache := s.evaluateFromCache(app)
+	if !fromCache {
+		// A replayed delivery must not call BPJS again: check first.
+		if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
+			s.decided(d, false)
+			return d, nil
+		} else if KindOf(err) == KindInvalid {
+			return Decision{}, err // a value the store cannot hold: retrying cannot help
+		} else if KindOf(err) != KindNotFound {
+			return Decision{}, storeUnavailable(err)
+		}
+		var err error
+		if d, err = s.Evaluate(ctx, app); err != nil {
+			return Decision{}, err
+		}
 	}
 	d.ID = NewDecisionID(d.DecidedAt)
 	d.ClientID, d.WebhookID = clientID, webhookID
