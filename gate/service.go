@@ -122,14 +122,17 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	d.ClientID, d.WebhookID = clientID, webhookID
 	s.prepareForRecord(&d)
 	stored, created, err := s.Store.RecordDecision(ctx, d)
-	if KindOf(err) == KindInvalid {
+	if err != nil && KindOf(err) == KindInvalid { // KindOf allocates, also for nil
 		return Decision{}, err // a value the store cannot hold: retrying cannot help
 	}
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
-	s.log().DebugContext(ctx, "decision recorded", "decision_id", stored.ID,
-		"outcome", string(stored.Outcome), "created", created)
+	// Its arguments would be boxed even with debug off.
+	if l := s.log(); l.Enabled(ctx, slog.LevelDebug) {
+		l.DebugContext(ctx, "decision recorded", "decision_id", stored.ID,
+			"outcome", string(stored.Outcome), "created", created)
+	}
 	s.decided(stored, created)
 	return stored, nil
 }
