@@ -190,3 +190,27 @@ func TestSubmitInvalidReplayGetsFirstDecision(t *testing.T) {
 		t.Errorf("a new invalid delivery: err = %v, want invalid_application", err)
 	}
 }
+
+// TestSubmitFromCacheReplayWhenWritesFail: with the replay check skipped, a
+// replayed delivery is still answered with its first decision when the
+// store can read but not write, as it was before; a new one is not.
+func TestSubmitFromCacheReplayWhenWritesFail(t *testing.T) {
+	svc, _, st, a := newCachedService(t, 2)
+	var seen onDecision
+	svc.OnDecision = seen.hook
+	d1, err := svc.Submit(context.Background(), "oss", "msg_1", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.failWrite = &Error{Kind: KindUnavailable, Code: "db", Message: "disk full"}
+	d2, err := svc.Submit(context.Background(), "oss", "msg_1", a)
+	if err != nil || !reflect.DeepEqual(d1, d2) {
+		t.Fatalf("replay with failing writes gave %+v, %v; want the first decision", d2, err)
+	}
+	if want := []bool{true, false}; !reflect.DeepEqual(seen.created, want) {
+		t.Errorf("OnDecision told created %v, want %v", seen.created, want)
+	}
+	if _, err := svc.Submit(context.Background(), "oss", "msg_2", a); CodeOf(err) != "store_unavailable" {
+		t.Errorf("a new delivery with failing writes: err = %v, want store_unavailable", err)
+	}
+}

@@ -125,6 +125,14 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	if err != nil && KindOf(err) == KindInvalid { // KindOf allocates, also for nil
 		return Decision{}, err // a value the store cannot hold: retrying cannot help
 	}
+	if err != nil && fromCache {
+		// The replay check was skipped: a replayed delivery is answered as
+		// before when only writing fails (a full disk, a held write lock).
+		if first, ferr := s.Store.DecisionForWebhook(ctx, clientID, webhookID); ferr == nil {
+			s.decided(first, false)
+			return first, nil
+		}
+	}
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
