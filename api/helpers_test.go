@@ -33,7 +33,8 @@ const (
 
 // fakeStore is an in-memory gate.Store. It records decisions by delivery
 // and sets Supersedes the way the real stores do. fail makes every call
-// fail as unavailable; panic makes DecisionForWebhook panic.
+// fail as unavailable; panic makes DecisionForWebhook and RecordDecision
+// panic (Submit skips the first when evaluating calls no registry).
 type fakeStore struct {
 	mu         sync.Mutex
 	byDelivery map[[2]string]gate.Decision
@@ -52,6 +53,9 @@ var errStoreDown = &gate.Error{Kind: gate.KindUnavailable, Code: "db_down", Mess
 func (s *fakeStore) RecordDecision(_ context.Context, d gate.Decision) (gate.Decision, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.panic {
+		panic("store exploded")
+	}
 	if s.fail {
 		return gate.Decision{}, false, errStoreDown
 	}

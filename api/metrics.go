@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +32,18 @@ type httpMetrics struct {
 	duration       *prometheus.HistogramVec
 	verifyFailures *prometheus.CounterVec
 	routes         map[string]bool // the registered route templates
+	// requestChildren and durationChildren are the children of requests
+	// and duration already used: WithLabelValues hashes its labels and
+	// strconv.Itoa allocates, on every request.
+	requestChildren  children[requestLabels, prometheus.Counter]
+	durationChildren children[routeMethod, prometheus.Observer]
+}
+
+type routeMethod struct{ route, method string }
+
+type requestLabels struct {
+	routeMethod
+	status int
 }
 
 // newHTTPMetrics builds the API's collectors and registers them on reg; it
@@ -74,11 +88,55 @@ func (m *httpMetrics) observeRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if !m.routes[route] {
 			route = routeUnmatched
 		}
-		method := methodLabel(c.Request().Method)
-		m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
-		m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		rm := routeMethod{route, methodLabel(c.Request().Method)}
+		m.requestChildren.get(requestLabels{rm, c.Response().Status}, m.newRequestCounter).Inc()
+		m.durationChildren.get(rm, m.newDurationObserver).Observe(time.Since(start).Seconds())
 		return nil
 	}
+}
+
+func (m *httpMetrics) newRequestCounter(l requestLabels) prometheus.Counter {
+	return m.requests.WithLabelValues(l.route, l.method, strconv.Itoa(l.status))
+}
+
+func (m *httpMetrics) newDurationObserver(l routeMethod) prometheus.Observer {
+	return m.duration.WithLabelValues(l.route, l.method)
+}
+
+// children hands out the child of a metric vector for a label set, made
+// once by the caller's function: afterwards one atomic load and one map
+// lookup, no lock and no allocation. Label sets must be bounded (route
+// templates, bounded methods, status codes, outcomes, reason codes), as
+// they are for the vector itself. The zero value is ready to use.
+type children[K comparable, C any] struct {
+	m  atomic.Pointer[map[K]C] // copied on write, never modified
+	mu sync.Mutex              // serializes writers
+}
+
+func (c *children[K, C]) get(k K, newChild func(K) C) C {
+	if m := c.m.Load(); m != nil {
+		if child, ok := (*m)[k]; ok {
+			return child
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	if old != nil {
+		if child, ok := (*old)[k]; ok {
+			return child
+		}
+	}
+	next := map[K]C{}
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	child := newChild(k)
+	next[k] = child
+	c.m.Store(&next)
+	return child
 }
 
 // webhookRefused counts err when it is one of the verification failures,
@@ -130,13 +188,19 @@ func DecisionObserver(reg prometheus.Registerer) (func(d gate.Decision, created 
 	for _, o := range []gate.Outcome{gate.OutcomeAllow, gate.OutcomeDeny, gate.OutcomeReview} {
 		decisions.WithLabelValues(string(o))
 	}
+	// Children made once per outcome and reason code (both bounded sets),
+	// not looked up by label values per decision.
+	var byOutcome children[gate.Outcome, prometheus.Counter]
+	var byReason children[gate.ReasonCode, prometheus.Counter]
+	outcomeCounter := func(o gate.Outcome) prometheus.Counter { return decisions.WithLabelValues(string(o)) }
+	reasonCounter := func(c gate.ReasonCode) prometheus.Counter { return reasons.WithLabelValues(string(c)) }
 	return func(d gate.Decision, created bool) {
 		if !created {
 			return
 		}
-		decisions.WithLabelValues(string(d.Outcome)).Inc()
+		byOutcome.get(d.Outcome, outcomeCounter).Inc()
 		for _, r := range d.Reasons {
-			reasons.WithLabelValues(string(r.Code)).Inc()
+			byReason.get(r.Code, reasonCounter).Inc()
 		}
 	}, nil
 }

@@ -69,22 +69,25 @@ func (s *server) receiveWebhook(c echo.Context) error {
 // readBody reads at most limit bytes, also from bodies without a
 // Content-Length, and answers payload_too_large beyond that.
 func readBody(req *http.Request, limit int64) ([]byte, error) {
-	tooLarge := &httperr.Error{Kind: httperr.KindTooLarge, Code: httperr.CodePayloadTooLarge,
-		Message: fmt.Sprintf("the body must be at most %d bytes", limit)}
+	// Made only when needed: this runs for every request.
+	tooLarge := func() error {
+		return &httperr.Error{Kind: httperr.KindTooLarge, Code: httperr.CodePayloadTooLarge,
+			Message: fmt.Sprintf("the body must be at most %d bytes", limit)}
+	}
 	if req.ContentLength > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, tooLarge
+			return nil, tooLarge()
 		}
 		return nil, &gate.Error{Kind: gate.KindInvalid, Code: httperr.CodeMalformedJSON,
 			Message: "the body could not be read", Err: err}
 	}
 	if int64(len(body)) > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	return body, nil
 }

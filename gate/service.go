@@ -95,28 +95,45 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 		ctx, cancel = context.WithTimeout(ctx, s.Budget+RecordMargin)
 		defer cancel()
 	}
-	if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
-		s.decided(d, false)
-		return d, nil
-	} else if KindOf(err) == KindInvalid {
-		return Decision{}, err // a value the store cannot hold: retrying cannot help
-	} else if KindOf(err) != KindNotFound {
-		return Decision{}, storeUnavailable(err)
-	}
-	d, err := s.Evaluate(ctx, app)
-	if err != nil {
-		return Decision{}, err
+	// Without a BPJS call, evaluating costs less than the replay check, and
+	// RecordDecision answers a replay with the decision recorded first.
+	d, fromCache := s.evaluateFromCache(app)
+	if !fromCache {
+		// A replayed delivery must not call BPJS again: check first.
+		if d, err := s.Store.DecisionForWebhook(ctx, clientID, webhookID); err == nil {
+			s.decided(d, false)
+			return d, nil
+		} else if KindOf(err) == KindInvalid {
+			return Decision{}, err // a value the store cannot hold: retrying cannot help
+		} else if KindOf(err) != KindNotFound {
+			return Decision{}, storeUnavailable(err)
+		}
+		var err error
+		if d, err = s.Evaluate(ctx, app); err != nil {
+			return Decision{}, err
+		}
 	}
 	d = s.newDecision(d, origin{clientID: clientID, webhookID: webhookID, callbackURL: d.CallbackURL}, d.DecidedAt)
 	stored, created, err := s.Store.RecordDecision(ctx, d)
-	if KindOf(err) == KindInvalid {
+	if err != nil && KindOf(err) == KindInvalid { // KindOf allocates, also for nil
 		return Decision{}, err // a value the store cannot hold: retrying cannot help
+	}
+	if err != nil && fromCache {
+		// The replay check was skipped: a replayed delivery is answered as
+		// before when only writing fails (a full disk, a held write lock).
+		if first, ferr := s.Store.DecisionForWebhook(ctx, clientID, webhookID); ferr == nil {
+			s.decided(first, false)
+			return first, nil
+		}
 	}
 	if err != nil {
 		return Decision{}, storeUnavailable(err)
 	}
-	s.log().DebugContext(ctx, "decision recorded", "decision_id", stored.ID,
-		"outcome", string(stored.Outcome), "created", created)
+	// Its arguments would be boxed even with debug off.
+	if l := s.log(); l.Enabled(ctx, slog.LevelDebug) {
+		l.DebugContext(ctx, "decision recorded", "decision_id", stored.ID,
+			"outcome", string(stored.Outcome), "created", created)
+	}
 	s.decided(stored, created)
 	return stored, nil
 }

@@ -51,7 +51,18 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 		return gate.Decision{}, false, res.err
 	}
 	if !res.created {
-		return res.stored, false, nil
+		// The decision recorded first, decoded here rather than on the
+		// writer, which every other caller waits for.
+		stored, err := decodeRow(res.row)
+		if err != nil {
+			return gate.Decision{}, false, err
+		}
+		return stored, false, nil
+	}
+	// d is what was stored, with the Supersedes the writer chose: no need
+	// to decode what encodeDecision has just encoded.
+	if stored, ok := readBack(d, res.row.Supersedes.String); ok {
+		return stored, true, nil
 	}
 	// Decoding what encodeDecision just made cannot fail short of a bug; if
 	// it does, the error says so although the decision is committed.
@@ -110,19 +121,6 @@ func (s *Store) replayStmt(ctx context.Context) (*sql.Stmt, error) {
 }
 
 const decisionForWebhookSQL = storesql.DecisionForWebhook
-
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID string) (gate.Decision, error) {
-	var r decisionRow
-	err := r.scan(db.QueryRowContext(ctx, decisionForWebhookSQL, clientID, webhookID))
-	if err != nil {
-		return gate.Decision{}, translate("read the decision for a webhook", err)
-	}
-	return decodeRow(r)
-}
 
 func decodeRow(r decisionRow) (gate.Decision, error) {
 	d, err := r.decode()

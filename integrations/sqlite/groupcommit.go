@@ -35,8 +35,10 @@ type recordReq struct {
 }
 
 type recordResult struct {
-	row     decisionRow // the new decision as stored, when created
-	stored  gate.Decision
+	// row is the new decision as stored when created, else the one
+	// recorded first for the delivery (its caller decodes it, off the
+	// writer).
+	row     decisionRow
 	created bool
 	err     error
 }
@@ -60,7 +62,7 @@ type groupWriter struct {
 type recordStmts struct {
 	savepoint, release, rollbackTo *sql.Stmt
 	receipt, head, supersede       *sql.Stmt
-	insert, recheck                *sql.Stmt
+	insert, recheck, replay        *sql.Stmt
 }
 
 func newGroupWriter(db *sql.DB) *groupWriter {
@@ -85,7 +87,7 @@ func (w *groupWriter) close() {
 }
 
 func (st *recordStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{st.savepoint, st.release, st.rollbackTo, st.receipt, st.head, st.supersede, st.insert, st.recheck}
+	return []*sql.Stmt{st.savepoint, st.release, st.rollbackTo, st.receipt, st.head, st.supersede, st.insert, st.recheck, st.replay}
 }
 
 // record queues r and waits for its result. A caller whose context ends
@@ -262,9 +264,13 @@ func recordInTx(ctx context.Context, tx *sql.Tx, st *recordStmts, r *recordReq) 
 	if n, err := res.RowsAffected(); err != nil {
 		return recordResult{err: translate(what, err)}
 	} else if n == 0 {
-		// Committed earlier, or by a request earlier in this batch.
-		stored, err := decisionForWebhook(ctx, tx, d.ClientID, d.WebhookID)
-		return recordResult{stored: stored, err: err}
+		// Committed earlier, or by a request earlier in this batch: the row
+		// only; its caller decodes it.
+		var stored decisionRow
+		if err := stored.scan(tx.StmtContext(ctx, st.replay).QueryRowContext(ctx, d.ClientID, d.WebhookID)); err != nil {
+			return recordResult{err: translate("read the decision for a webhook", err)}
+		}
+		return recordResult{row: stored}
 	}
 	var head string
 	err = tx.StmtContext(ctx, st.head).QueryRowContext(ctx, d.ClientID, d.ApplicationID).Scan(&head)
@@ -322,6 +328,7 @@ func (w *groupWriter) prepared(ctx context.Context) (*recordStmts, error) {
 	st.supersede = prep(`UPDATE decisions SET superseded_by = ? WHERE id = ?`)
 	st.insert = prep(insertDecisionSQL)
 	st.recheck = prep(insertRecheckSQL)
+	st.replay = prep(decisionForWebhookSQL)
 	if err := errors.Join(errs...); err != nil {
 		for _, s := range st.all() {
 			if s != nil {

@@ -42,8 +42,8 @@ func TestBatchDuplicateWebhookOneDecision(t *testing.T) {
 	if !ra.created || rb.created {
 		t.Fatalf("created = %v, %v; want true, false", ra.created, rb.created)
 	}
-	if rb.stored.ID != first.ID {
-		t.Errorf("second copy answered %s, want the first's %s", rb.stored.ID, first.ID)
+	if rb.row.ID != first.ID {
+		t.Errorf("second copy answered %s, want the first's %s", rb.row.ID, first.ID)
 	}
 	if n := countDecisions(t, s); n != 1 {
 		t.Errorf("%d decisions stored, want 1", n)

@@ -1,0 +1,156 @@
+package sqlite
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/storetest"
+)
+
+var wib = time.FixedZone("WIB", 7*3600)
+
+// engineDecisions are decisions as gate's engine makes them: compliant, and
+// denied with arrears (an int64 detail) and workers not registered or
+// inactive (lists of maps), and unavailable with a review.
+func engineDecisions() []gate.Decision {
+	now := time.Now() // with a monotonic reading, in the local zone
+	p := gate.DefaultPolicy()
+	app := gate.Application{ID: "OSS-1", NIB: "9120001234567", RegionCode: "1275",
+		PermitType: gate.PermitBusinessLicense, DeclaredWorkers: 3, BusinessScale: "kecil",
+		KBLI: []string{"47111"}, CallbackURL: "https://licensing.example/cb",
+		Workers: []gate.Worker{{NIK: "1275014101900001"}, {NIK: "1275014101900002"}, {NIK: "1275014101900003"}}}
+	emp := func(active, arrears int) gate.EmployerLookup {
+		return gate.EmployerLookup{Found: true, Fetch: gate.Fetch{Source: gate.SourceCache, AsOf: now.Add(-time.Hour)},
+			Employer: gate.Employer{Code: "01020304", NIB: app.NIB, Name: "PT Contoh", Status: gate.EmployerActive,
+				RegisteredWorkers: active, ActiveWorkers: active, ArrearsMonths: arrears, ArrearsAmount: int64(arrears) * 1_000_000}}
+	}
+	worker := func(i int, found bool, status string) gate.WorkerFinding {
+		nik := app.Workers[i].NIK
+		return gate.WorkerFinding{Position: i, NIK: nik, Lookup: gate.ParticipantLookup{Found: found,
+			Participant: gate.Participant{NIK: nik, Status: status, Segment: "13"}}}
+	}
+	unavailable := gate.Errorf(gate.KindUnavailable, "bpjs_timeout", "timeout")
+	findings := []gate.Findings{
+		{Employer: emp(3, 0), WorkersListed: 3, Workers: []gate.WorkerFinding{worker(0, true, "0"), worker(1, true, "0"), worker(2, true, "0")}},
+		{Employer: emp(1, 4), WorkersListed: 3, Workers: []gate.WorkerFinding{worker(0, false, ""), worker(1, true, "9"), worker(2, true, "2")}},
+		{EmployerErr: unavailable, WorkersListed: 3, Workers: []gate.WorkerFinding{worker(0, true, "0"), {Position: 1, NIK: app.Workers[1].NIK, Err: unavailable}}},
+	}
+	var ds []gate.Decision
+	for i, f := range findings {
+		d := gate.Evaluate(app, f, p, now)
+		d.ID, d.ClientID, d.WebhookID = gate.NewDecisionID(now), "oss", "msg_"+string(rune('a'+i))
+		if d.Outcome != gate.OutcomeAllow {
+			d.Review = &gate.Review{State: gate.ReviewOpen, DueAt: now.Add(72 * time.Hour)}
+			d.RecheckAt, d.RecheckUntil = now.Add(time.Minute), now.Add(time.Hour)
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// oddDecision holds every kind of value a detail can hold, times out of
+// UTC, empty lists and maps, and an application without an id.
+func oddDecision() gate.Decision {
+	d := storetest.NewDecision("client-a", "msg_odd", "OSS-9")
+	d.Reasons = append(d.Reasons,
+		gate.Reason{Code: "X", Details: map[string]any{
+			"i8": int8(-3), "i16": int16(300), "i32": int32(-70000), "i64": int64(math.MaxInt64),
+			"u8": uint8(7), "u16": uint16(65535), "u32": uint32(math.MaxUint32),
+			"f_int": 2.0, "f_negzero": math.Copysign(0, -1), "f_53": float64(1<<53 - 1),
+			"f_frac": 0.5, "f_tiny": 1e-9, "nil_list": []any(nil), "nil_map": map[string]any(nil),
+			"empty_list": []any{}, "empty_map": map[string]any{}, "null": nil,
+			"nested": map[string]any{"list": []any{int64(1), 2.5, "s", true, map[string]any{"n": int32(4)}}},
+		}},
+		gate.Reason{Code: "EMPTY", Details: map[string]any{}},
+		gate.Reason{Code: "UNCHANGED", Details: map[string]any{"n": 1, "s": "x", "b": false}},
+	)
+	d.ValidUntil = time.Time{}
+	d.Evidence = gate.Evidence{Source: gate.SourceLive, AsOf: time.Date(2026, 1, 2, 10, 4, 5, 123456789, wib),
+		WorkersListed: 3, WorkersChecked: 2, Employer: &gate.Employer{Code: "E1", Name: "PT Ã"}}
+	d.Review = &gate.Review{State: gate.ReviewClosed, Action: "override", By: "officer", At: time.Date(2026, 1, 3, 1, 2, 3, 4, wib)}
+	d.Application = gate.Application{NIB: "9120001234567", KBLI: []string{}, Workers: []gate.Worker{}}
+	d.Supersedes = "dec_ignored"
+	return d
+}
+
+// TestReadBackIsDecode: readBack gives exactly what decoding the stored row
+// gives (reflect.DeepEqual: zones, nil-ness and detail types included), for
+// the engine's decisions and odd ones.
+func TestReadBackIsDecode(t *testing.T) {
+	ds := append(engineDecisions(), oddDecision(), storetest.NewDecision("client-a", "msg_1", "OSS-1"))
+	emptyLists := oddDecision()
+	emptyLists.Application = gate.Application{ID: "OSS-9", KBLI: []string{}, Workers: []gate.Worker{}}
+	emptyLists.Reasons = nil
+	ds = append(ds, emptyLists)
+	for i, d := range ds {
+		for _, supersedes := range []string{"", "dec_01JD3Z0000000000000000000"} {
+			row, err := encodeDecision(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row.Supersedes = nullString(supersedes)
+			want, err := decodeRow(row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := readBack(d, supersedes)
+			if !ok {
+				t.Errorf("decision %d: readBack refused", i)
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("decision %d: readBack differs from decoding (-decoded +readBack):\n%s", i, cmp.Diff(want, got))
+			}
+		}
+	}
+}
+
+// TestReadBackRefusesWhatItCannotMirror: values whose stored form it does
+// not know for sure send RecordDecision to decoding.
+func TestReadBackRefusesWhatItCannotMirror(t *testing.T) {
+	for name, change := range map[string]func(*gate.Decision){
+		"float32 detail":       func(d *gate.Decision) { d.Reasons[0].Details["f"] = float32(0.1) },
+		"string slice detail":  func(d *gate.Decision) { d.Reasons[0].Details["l"] = []string{"a"} },
+		"invalid UTF-8":        func(d *gate.Decision) { d.Reasons[0].Message = "a\xffb" },
+		"invalid UTF-8 key":    func(d *gate.Decision) { d.Reasons[0].Details["\xff"] = 1 },
+		"invalid UTF-8 nested": func(d *gate.Decision) { d.Reasons[0].Details["m"] = []any{"\xfe"} },
+		"invalid UTF-8 NIK":    func(d *gate.Decision) { d.Application.Workers = []gate.Worker{{NIK: "\xff"}} },
+		"float 2^63":           func(d *gate.Decision) { d.Reasons[0].Details["f"] = -9223372036854775808.0 },
+		"float 1e20":           func(d *gate.Decision) { d.Reasons[0].Details["f"] = 1e20 },
+		"year 10000":           func(d *gate.Decision) { d.DecidedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+	} {
+		d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
+		change(&d)
+		if _, ok := readBack(d, ""); ok {
+			t.Errorf("%s: readBack answered", name)
+		}
+	}
+}
+
+// TestRecordDecisionAnswersAsItReadsBack: what RecordDecision returns is
+// exactly what Decision reads back, for an odd decision.
+func TestRecordDecisionAnswersAsItReadsBack(t *testing.T) {
+	s, _ := openTemp(t)
+	for _, d := range append(engineDecisions(), oddDecision()) {
+		stored, created, err := s.RecordDecision(t.Context(), d)
+		if err != nil || !created {
+			t.Fatalf("RecordDecision: %v, %v", created, err)
+		}
+		byID, err := s.Decision(t.Context(), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(stored, byID) {
+			t.Errorf("RecordDecision returned what Decision does not read (-read +returned):\n%s", cmp.Diff(byID, stored))
+		}
+		replayed, created, err := s.RecordDecision(t.Context(), d)
+		if err != nil || created || !reflect.DeepEqual(replayed, byID) {
+			t.Errorf("replay: created %v, err %v, diff (-read +replayed):\n%s", created, err, cmp.Diff(byID, replayed))
+		}
+	}
+}
