@@ -19,7 +19,7 @@ import (
 
 	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/jwks"
 )
 
 // Bearer token checks (README, "The people's API").

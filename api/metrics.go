@@ -14,7 +14,7 @@ import (
 
 	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/promreg"
+	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
 // routeUnmatched is the route label of requests no route matched, so that

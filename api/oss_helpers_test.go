@@ -17,15 +17,15 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/bpjs"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/cache"
 	"github.com/jkngate/jkngate/integrations/callback"
-	"github.com/jkngate/jkngate/integrations/jwks"
+	"github.com/jkngate/jkngate/integrations/decorators/cache"
 	"github.com/jkngate/jkngate/integrations/oss"
-	"github.com/jkngate/jkngate/integrations/oss/osssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 const (

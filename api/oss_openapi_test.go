@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/oss/osssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 

@@ -18,9 +18,9 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // The companies of the people's API tests. nibShared has decisions in

@@ -14,8 +14,8 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
-	"github.com/jkngate/jkngate/integrations/tracing"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/support/tracing"
 )
 
 // With a tracer provider, a webhook is one trace: the request's server

@@ -14,8 +14,8 @@ import (
 
 	"github.com/jkngate/jkngate/api/httperr"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/callback"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // maxWebhookBody is the largest webhook body accepted (README, "The webhook in brief").

@@ -15,8 +15,8 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // BenchmarkWebhook measures the whole webhook path through the real router:

@@ -9,7 +9,7 @@ import (
 )
 
 // fakeStore is an in-memory PeopleStore, RecheckStore and WithdrawalStore
-// that keeps the promises integrations/storetest checks the real stores
+// that keeps the promises integrations/testsupport/storetest checks the real stores
 // for: one decision per webhook delivery; a new decision supersedes its
 // client's current decision of the application; a review closes only while
 // it is open and its decision current (one winner); RecordSuperseding only

@@ -51,7 +51,7 @@ func (r *fakeRegistry) Participant(ctx context.Context, nik string) (Participant
 }
 
 // memStore is a minimal Store for service tests; the real constraint-based
-// stores are tested by integrations/storetest.
+// stores are tested by integrations/testsupport/storetest.
 type memStore struct {
 	mu        sync.Mutex
 	decisions map[string]Decision

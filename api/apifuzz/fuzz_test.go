@@ -20,7 +20,7 @@ import (
 
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 )
 
 // Whatever the body, the answer is a decision or a clear 4xx in the

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // config is bpjs-sim's effective configuration.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/bpjsfile"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // export writes the simulator's seeded data as a BPJS data file, the kind

@@ -40,7 +40,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on shutdown;

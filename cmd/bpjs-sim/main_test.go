@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // startRun runs the binary's run on port 0 with env and args, and returns

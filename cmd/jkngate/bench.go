@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // benchConfig is one load run of "jkngate bench".

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/oauth2-proxy/mockoidc"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // consoleRig is a running jkngate serve with the console signing in

@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/postgres"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 // TestLoadCrashKeepsEveryAnsweredDecision: the real binary, under load,

@@ -18,9 +18,9 @@ import (
 
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/bpjs"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // demoClientID is the webhook client the demo configures and signs with.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/oss"
-	"github.com/jkngate/jkngate/integrations/oss/osssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 )
 
 // ossDemo is the OSS-RBA simulator the demo runs in-process.

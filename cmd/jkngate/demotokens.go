@@ -11,7 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/jkngate/jkngate/config"
-	"github.com/jkngate/jkngate/integrations/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/jwks"
 )
 
 // demoSigner signs the demo's people tokens with an Ed25519 key it makes at

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
 )
 
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" // 24 bytes, test only

@@ -14,7 +14,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // TestLoadExportMemory shows that the CSV export streams: the process's

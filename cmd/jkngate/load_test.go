@@ -26,8 +26,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // Load parameters.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // get fetches base+path and returns the status and body.

@@ -15,7 +15,7 @@ import (
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // downRegistry is BPJS during an outage.

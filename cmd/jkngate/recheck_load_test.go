@@ -17,7 +17,7 @@ import (
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjs"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // countingRechecks counts the rechecks that finished for good (decision

@@ -17,10 +17,10 @@ import (
 	"github.com/jkngate/jkngate/api"
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/bpjs"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/callback"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // receiver is a licensing system's callback endpoint that verifies every

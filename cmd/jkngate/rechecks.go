@@ -7,7 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/promreg"
+	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
 // recheckInterval is the wait between recheck passes once nothing more is

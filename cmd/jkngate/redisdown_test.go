@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // childRedisDown names the environment variable that makes the test binary,

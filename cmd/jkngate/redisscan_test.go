@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/redis"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // redisEnv returns the environment that gives a gate the test Redis

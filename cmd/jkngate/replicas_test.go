@@ -18,8 +18,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/redis"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // Where the replica tests find their servers unless JKNGATE_TEST_POSTGRES_URL

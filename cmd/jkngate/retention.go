@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storedeadline"
+	"github.com/jkngate/jkngate/integrations/decorators/storedeadline"
 	"github.com/jkngate/jkngate/integrations/support/jobs"
 )
 

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/api"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 )
 
 // stdin is what "jkngate send -" reads; tests replace it.

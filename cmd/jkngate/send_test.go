@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // sendOut runs "jkngate send" with args and returns its stdout.

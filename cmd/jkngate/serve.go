@@ -11,15 +11,15 @@ import (
 
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
 	"github.com/jkngate/jkngate/integrations/bpjsfile"
+	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
 	"github.com/jkngate/jkngate/integrations/postgres"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
-	"github.com/jkngate/jkngate/integrations/storemetrics"
 	"github.com/jkngate/jkngate/integrations/support/logging"
-	"github.com/jkngate/jkngate/integrations/tracing"
+	"github.com/jkngate/jkngate/integrations/support/tracing"
 )
 
 // serve runs the gate as configured by the environment until ctx ends.

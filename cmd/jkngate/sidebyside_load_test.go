@@ -17,8 +17,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // TestLoadSideBySide measures jkngate on each store against the naive

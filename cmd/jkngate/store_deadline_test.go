@@ -12,9 +12,9 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // unavailableAnswer is what a webhook got when its store did not answer.

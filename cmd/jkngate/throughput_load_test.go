@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // TestLoadThroughput measures webhook decisions per second with BPJS data

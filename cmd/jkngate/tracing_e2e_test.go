@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // JKNGATE_TRACING=otlp: a webhook's spans reach the OTLP endpoint the

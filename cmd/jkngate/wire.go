@@ -18,17 +18,17 @@ import (
 	"github.com/jkngate/jkngate/api/console"
 	"github.com/jkngate/jkngate/config"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/auth/jwks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/bpjs"
 	"github.com/jkngate/jkngate/integrations/bpjsfile"
-	"github.com/jkngate/jkngate/integrations/cache"
 	"github.com/jkngate/jkngate/integrations/callback"
-	"github.com/jkngate/jkngate/integrations/jwks"
+	"github.com/jkngate/jkngate/integrations/decorators/cache"
+	"github.com/jkngate/jkngate/integrations/decorators/storedeadline"
+	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
 	"github.com/jkngate/jkngate/integrations/redis"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
-	"github.com/jkngate/jkngate/integrations/storedeadline"
-	"github.com/jkngate/jkngate/integrations/storemetrics"
 	"github.com/jkngate/jkngate/integrations/support/jobs"
-	"github.com/jkngate/jkngate/integrations/tracing"
+	"github.com/jkngate/jkngate/integrations/support/tracing"
 )
 
 // components are the running parts of one jkngate process, built from the

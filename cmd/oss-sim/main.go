@@ -29,8 +29,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
-	"github.com/jkngate/jkngate/integrations/oss/osssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 )
 
 func main() {

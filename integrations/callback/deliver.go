@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 )
 
 // EventType is the type of every callback message.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	official "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/jkngate/jkngate/integrations/promreg"
+	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
 // The results counted in jkngate_callback_deliveries_total.

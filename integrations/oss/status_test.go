@@ -10,7 +10,7 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/oss"
-	"github.com/jkngate/jkngate/integrations/oss/osssim"
+	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 )
 
 var decided = time.Date(2026, 11, 22, 17, 30, 5, 0, time.UTC) // 00:30:05 on the 23rd in Jakarta

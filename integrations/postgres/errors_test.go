@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 func TestTranslateBySQLSTATE(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 type lockedBuffer struct {

@@ -3,7 +3,7 @@ package postgres
 import (
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // TestMigrateSplitsCrossClientChains: 0007 gives each webhook client its own

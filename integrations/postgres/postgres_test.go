@@ -13,7 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // defaultTestURL is the server the tests use unless JKNGATE_TEST_POSTGRES_URL

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/cache"
+	"github.com/jkngate/jkngate/integrations/decorators/cache"
 	jredis "github.com/jkngate/jkngate/integrations/redis"
 )
 

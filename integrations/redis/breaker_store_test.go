@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/cache"
+	"github.com/jkngate/jkngate/integrations/decorators/cache"
 	jredis "github.com/jkngate/jkngate/integrations/redis"
 )
 

@@ -8,7 +8,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/cache"
+	"github.com/jkngate/jkngate/integrations/decorators/cache"
 )
 
 var _ cache.Tier = (*Tier)(nil)

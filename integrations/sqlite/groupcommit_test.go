@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // newReq builds a queued request for d, as RecordDecision would.

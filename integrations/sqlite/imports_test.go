@@ -3,7 +3,7 @@ package sqlite
 import (
 	"testing"
 
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 func TestImportConformance(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 func TestPendingCallbacks(t *testing.T) {

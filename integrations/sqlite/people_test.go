@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 func TestPeopleConformance(t *testing.T) {

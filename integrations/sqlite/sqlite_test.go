@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storetest"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // openTemp opens and migrates a store on a new file in t's temp directory.

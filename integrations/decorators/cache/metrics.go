@@ -6,7 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
 
-	"github.com/jkngate/jkngate/integrations/promreg"
+	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
 // The lookup results counted in jkngate_lookups_total.

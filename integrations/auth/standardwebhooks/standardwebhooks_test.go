@@ -10,7 +10,7 @@ import (
 
 	official "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
-	"github.com/jkngate/jkngate/integrations/standardwebhooks"
+	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 )
 
 // Vectors from the official library's webhook_test.go (v0.0.1).

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 var testNow = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC) // 10:00 WIB

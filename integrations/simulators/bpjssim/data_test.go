@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {

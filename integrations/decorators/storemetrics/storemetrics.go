@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/promreg"
+	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
 // Store is everything the gate, the people's API, the callback worker and

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jkngate/jkngate/integrations/bpjs/bpjssim"
 	"github.com/jkngate/jkngate/integrations/bpjs/trustmark"
+	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
 // employerURL is the URL of a registered employer's lookup.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
 )
 
 // DefaultTimeout is the deadline of a store call whose caller has none

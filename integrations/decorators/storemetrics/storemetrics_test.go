@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
 	"github.com/jkngate/jkngate/integrations/sqlite"
-	"github.com/jkngate/jkngate/integrations/storemetrics"
 )
 
 // The real stores are what gets wrapped.

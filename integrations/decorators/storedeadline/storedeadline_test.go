@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
-	"github.com/jkngate/jkngate/integrations/storedeadline"
-	"github.com/jkngate/jkngate/integrations/storemetrics"
+	"github.com/jkngate/jkngate/integrations/decorators/storedeadline"
+	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
 )
 
 // hung is a store that never answers: every call waits for its context to
