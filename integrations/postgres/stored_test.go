@@ -70,6 +70,7 @@ func TestAsStoredIsTheDecodedRow(t *testing.T) {
 	n := 0
 	fill(reflect.ValueOf(&full).Elem(), &n)
 	full.Review.State = gate.ReviewClosed
+	full.Review.Action = gate.ActionOverride // a stored review holds a known action
 
 	withReview := storetest.NewDecision("client-a", "msg_2", "OSS-2")
 	withReview.Review = &gate.Review{State: gate.ReviewOpen, DueAt: time.Now()}
