@@ -338,9 +338,11 @@ func TestLoadColdCompanies(t *testing.T) {
 	workers := loadWebhooks // every webhook in flight at once: the budget's worst case
 	start := time.Now()
 	run := c.fire(t, "msg_cold", workers, apps)
-	// Calls already started are counted; let the in-flight ones finish and
-	// count the settling time in the window.
-	time.Sleep(loadSimLatency + 100*time.Millisecond)
+	// Calls already started are counted; wait for the in-flight ones to be
+	// answered and count that settling time in the window.
+	if !waitFor(loadSimLatency+10*time.Second, 10*time.Millisecond, func() bool { return g.sim.Stats().InFlight == 0 }) {
+		t.Fatalf("BPJS calls still in flight %v after the last webhook", loadSimLatency+10*time.Second)
+	}
 	window := time.Since(start)
 	stats := g.sim.Stats()
 	run.report(t, "cold", workers, stats)

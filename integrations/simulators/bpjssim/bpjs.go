@@ -99,6 +99,8 @@ type lookup func(r *http.Request) (payload any, notFound string)
 func (s *Server) bpjs(calls *atomic.Int64, find lookup) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
 		f := s.Faults()
 		if s.transportFault(w, r, f) {
 			return

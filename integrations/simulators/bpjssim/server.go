@@ -69,6 +69,7 @@ type Server struct {
 	draws  func() float64 // in [0, 1), for fault rates
 
 	employerCalls, participantCalls atomic.Int64
+	inFlight                        atomic.Int64 // BPJS calls being answered now
 }
 
 // New builds a simulator and generates its data from cfg.Seed. It panics if
@@ -127,11 +128,16 @@ func (s *Server) Credentials() trustmark.Credentials { return s.creds }
 type Stats struct {
 	EmployerCalls    int64 `json:"employer_calls"`
 	ParticipantCalls int64 `json:"participant_calls"`
+	// InFlight is how many calls are being answered at this moment
+	// (received, not yet answered): a test waits for it to reach 0 to know
+	// that every call it caused has been served.
+	InFlight int64 `json:"in_flight"`
 }
 
 // Stats returns the call counts since start or the last ResetStats.
 func (s *Server) Stats() Stats {
-	return Stats{EmployerCalls: s.employerCalls.Load(), ParticipantCalls: s.participantCalls.Load()}
+	return Stats{EmployerCalls: s.employerCalls.Load(), ParticipantCalls: s.participantCalls.Load(),
+		InFlight: s.inFlight.Load()}
 }
 
 // ResetStats sets the call counts to zero.

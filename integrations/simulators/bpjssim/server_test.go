@@ -255,7 +255,7 @@ func TestStatsCountCalls(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if strings.TrimSpace(string(body)) != `{"employer_calls":2,"participant_calls":1}` {
+	if strings.TrimSpace(string(body)) != `{"employer_calls":2,"participant_calls":1,"in_flight":0}` {
 		t.Errorf("/_sim/stats = %s", body)
 	}
 	req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/_sim/stats", nil)
