@@ -99,11 +99,7 @@ func (w *workflow) advance(d time.Duration) {
 func (w *workflow) toldIDs() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var ids []string
-	for _, d := range w.told {
-		ids = append(ids, d.ID)
-	}
-	return ids
+	return each(w.told, func(d Decision) string { return d.ID })
 }
 
 // submit decides the application of app() with two workers, delivered as
