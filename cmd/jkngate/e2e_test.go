@@ -127,8 +127,9 @@ func (d decisionDoc) codes() string {
 	return strings.Join(cs, ",")
 }
 
-// post sends a signed application.submitted webhook and decodes the answer.
-func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any) (int, decisionDoc) {
+// webhookRequest is the application.submitted webhook of data to g, signed
+// with the test secret as webhookID, sent now.
+func (g *gateUnderTest) webhookRequest(t *testing.T, webhookID string, data map[string]any) *http.Request {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"type": "application.submitted", "data": data})
 	req, _ := http.NewRequest(http.MethodPost, g.base+"/v1/webhooks/oss", bytes.NewReader(body))
@@ -137,7 +138,13 @@ func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any
 		t.Fatal(err)
 	}
 	standardwebhooks.SetHeaders(req.Header, secret, webhookID, time.Now(), body)
-	resp, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// post sends a signed application.submitted webhook and decodes the answer.
+func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any) (int, decisionDoc) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(g.webhookRequest(t, webhookID, data))
 	if err != nil {
 		t.Fatalf("POST webhook: %v", err)
 	}
