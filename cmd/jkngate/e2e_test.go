@@ -154,6 +154,31 @@ func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any
 	return resp.StatusCode, d
 }
 
+// postCopies posts n copies of one delivery at once, copy i to gateOf(i),
+// and returns the decision id each was answered ("" where none).
+func postCopies(t *testing.T, n int, gateOf func(i int) *gateUnderTest, webhookID string, app map[string]any) []string {
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			_, d := gateOf(i).post(t, webhookID, app)
+			ids[i] = d.DecisionID
+		})
+	}
+	wg.Wait()
+	return ids
+}
+
+// oneDecision reports whether every copy was answered the same decision.
+func oneDecision(ids []string) bool {
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			return false
+		}
+	}
+	return true
+}
+
 func applicationOf(e bpjssim.Employer, appID string) map[string]any {
 	workers := []map[string]string{}
 	for _, nik := range e.Workers {
@@ -202,21 +227,9 @@ func TestEndToEndIdempotencyAndResubmission(t *testing.T) {
 	app := applicationOf(e, "APP-dup")
 
 	// Concurrent copies of one delivery: one decision.
-	var wg sync.WaitGroup
-	ids := make([]string, 20)
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, d := g.post(t, "msg_same", app)
-			ids[i] = d.DecisionID
-		}()
-	}
-	wg.Wait()
-	for _, id := range ids {
-		if id == "" || id != ids[0] {
-			t.Fatalf("concurrent duplicates got decision ids %v, want one", ids)
-		}
+	ids := postCopies(t, 20, func(int) *gateUnderTest { return g }, "msg_same", app)
+	if !oneDecision(ids) {
+		t.Fatalf("concurrent duplicates got decision ids %v, want one", ids)
 	}
 	// A new delivery for the same application supersedes the first.
 	_, d2 := g.post(t, "msg_again", app)
