@@ -9,10 +9,7 @@ import (
 )
 
 // AuditListJSON is a page of the access trail, newest first.
-type AuditListJSON struct {
-	Items      []AuditEntryJSON `json:"items"`
-	NextCursor *string          `json:"next_cursor"`
-}
+type AuditListJSON = ListJSON[AuditEntryJSON]
 
 // AuditEntryJSON is one access: who (the token's sub) did what to which
 // resource, when, with the query or the review note as detail.
@@ -45,10 +42,10 @@ func (s *server) listAudit(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	out := AuditListJSON{Items: make([]AuditEntryJSON, len(items)), NextCursor: nextCursor(next)}
-	for i, e := range items {
-		out.Items[i] = AuditEntryJSON{ID: e.ID, At: e.At.UTC().Format(decidedAtLayout), Actor: e.Actor,
-			Action: e.Action, Resource: e.Resource, ResourceID: e.ResourceID, Detail: e.Detail}
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, listJSON(items, next, auditEntryResponse))
+}
+
+func auditEntryResponse(e gate.AuditEntry) AuditEntryJSON {
+	return AuditEntryJSON{ID: e.ID, At: e.At.UTC().Format(decidedAtLayout), Actor: e.Actor,
+		Action: e.Action, Resource: e.Resource, ResourceID: e.ResourceID, Detail: e.Detail}
 }

@@ -10,10 +10,7 @@ import (
 )
 
 // CallbackListJSON is a page of outbound deliveries, newest first.
-type CallbackListJSON struct {
-	Items      []CallbackJSON `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-}
+type CallbackListJSON = ListJSON[CallbackJSON]
 
 // CallbackJSON is one outbound delivery as admins see it. URL carries no
 // user information and no query values (they may hold the receiver's
@@ -78,11 +75,7 @@ func (s *server) listCallbacks(c echo.Context, a gate.Actor) error {
 	if err != nil {
 		return err
 	}
-	out := CallbackListJSON{Items: make([]CallbackJSON, len(items)), NextCursor: nextCursor(next)}
-	for i, cb := range items {
-		out.Items[i] = CallbackResponse(cb)
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, listJSON(items, next, CallbackResponse))
 }
 
 // retryCallback is POST /v1/callbacks/:id/retry (admins): a failed delivery

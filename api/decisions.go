@@ -10,17 +10,10 @@ import (
 
 // DecisionListJSON is a page of decisions, newest first: GET /v1/decisions
 // and GET /v1/reviews. NextCursor is null on the last page.
-type DecisionListJSON struct {
-	Items      []DecisionJSON `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-}
+type DecisionListJSON = ListJSON[DecisionJSON]
 
 func decisionList(items []gate.Decision, next string) DecisionListJSON {
-	out := DecisionListJSON{Items: make([]DecisionJSON, len(items)), NextCursor: nextCursor(next)}
-	for i, d := range items {
-		out.Items[i] = DecisionResponse(d)
-	}
-	return out
+	return listJSON(items, next, DecisionResponse)
 }
 
 // listDecisions is GET /v1/decisions.

@@ -128,13 +128,7 @@ func TestErrorCodesSpelledOnce(t *testing.T) {
 		if !ok {
 			return false
 		}
-		name := ""
-		switch fn := call.Fun.(type) {
-		case *ast.Ident:
-			name = fn.Name
-		case *ast.SelectorExpr:
-			name = fn.Sel.Name
-		}
+		name := refName(call.Fun)
 		return name == "CodeOf" || name == "codeOf"
 	}
 	declared := func(e ast.Expr) bool {
@@ -146,13 +140,7 @@ func TestErrorCodesSpelledOnce(t *testing.T) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CompositeLit:
-				var typeName string
-				switch ty := n.Type.(type) {
-				case *ast.Ident:
-					typeName = ty.Name
-				case *ast.SelectorExpr:
-					typeName = ty.Sel.Name
-				}
+				typeName := refName(n.Type)
 				if !errorTypes[typeName] {
 					return true
 				}
@@ -167,13 +155,7 @@ func TestErrorCodesSpelledOnce(t *testing.T) {
 					}
 				}
 			case *ast.CallExpr:
-				var name string
-				switch fn := n.Fun.(type) {
-				case *ast.Ident:
-					name = fn.Name
-				case *ast.SelectorExpr:
-					name = fn.Sel.Name
-				}
+				name := refName(n.Fun)
 				switch {
 				case name == "Errorf" && len(n.Args) >= 3 && kindArg(n.Args[0]):
 					checked++
@@ -195,6 +177,18 @@ func TestErrorCodesSpelledOnce(t *testing.T) {
 	if checked < 100 {
 		t.Errorf("only %d error constructions seen; the scan misses them", checked)
 	}
+}
+
+// refName is the name e refers to, bare (Error) or qualified (gate.Error
+// gives Error); "" for any other expression.
+func refName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return e.Sel.Name
+	}
+	return ""
 }
 
 // kindArg reports whether e names an error kind (gate.KindInvalid, ...),

@@ -206,12 +206,17 @@ func errorBody(t testing.TB, rec *httptest.ResponseRecorder) api.ErrorDetailJSON
 	return e
 }
 
-func fieldNames(fs []api.FieldJSON) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Field
+// pick is f of every item, in order.
+func pick[S ~[]T, T, U any](items S, f func(T) U) []U {
+	out := make([]U, len(items))
+	for i, it := range items {
+		out[i] = f(it)
 	}
 	return out
+}
+
+func fieldNames(fs []api.FieldJSON) []string {
+	return pick(fs, func(f api.FieldJSON) string { return f.Field })
 }
 
 func fmtFields(fs []api.FieldJSON) string { return fmt.Sprint(fieldNames(fs)) }

@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/api"
+	"github.com/jkngate/jkngate/api/internal/uploadtest"
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/bpjsfile"
 )
@@ -30,23 +29,9 @@ func importerFor(store gate.PeopleStore) gate.Importer {
 // file (omitted when name is "").
 func (p *peopleEnv) upload(t *testing.T, a actor, kind, name, content string) *httptest.ResponseRecorder {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	if kind != "" {
-		if err := mw.WriteField("kind", kind); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if name != "" {
-		fw, err := mw.CreateFormFile("file", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write([]byte(content)) //nolint:errcheck // a bytes.Buffer
-	}
-	mw.Close()
-	req := httptest.NewRequest("POST", "/v1/imports", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := uploadtest.Body(t, kind, name, content)
+	req := httptest.NewRequest("POST", "/v1/imports", body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+a.token(t))
 	rec := httptest.NewRecorder()
 	p.e.ServeHTTP(rec, req)

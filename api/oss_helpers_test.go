@@ -189,6 +189,20 @@ func (o *ossEnv) deliver(t testing.TB) {
 	t.Fatal("the outbox never emptied")
 }
 
+// deliverCompliantWhileOSSFails has OSS's status endpoint fail with mode
+// for the next count calls (0: every call), receives the permit message of
+// a compliant company, runs the worker and returns the message.
+func (o *ossEnv) deliverCompliantWhileOSSFails(t testing.TB, mode string, count int) osssim.Message {
+	t.Helper()
+	m := osssim.Build(o.employer(t, bpjssim.ScenarioCompliant), osssim.Options{})
+	if err := o.sim.Fail(mode, count); err != nil {
+		t.Fatal(err)
+	}
+	o.mustReceive(t, m)
+	o.deliver(t)
+	return m
+}
+
 // codes are the kd_status OSS received for idIzin, in order.
 func (o *ossEnv) codes(idIzin string) string {
 	var out []string

@@ -243,10 +243,7 @@ func TestOSSWithdrawal(t *testing.T) {
 func TestOSSRetriedAfter500(t *testing.T) {
 	eachOSSStore(t, func(t *testing.T, store ossTestStore) {
 		o := newOSSEnv(t, store, "", gate.DefaultPolicy())
-		m := osssim.Build(o.employer(t, bpjssim.ScenarioCompliant), osssim.Options{})
-		_ = o.sim.Fail(osssim.Fail500, 1)
-		o.mustReceive(t, m)
-		o.deliver(t)
+		m := o.deliverCompliantWhileOSSFails(t, osssim.Fail500, 1)
 		if got, n := o.codes(m.IDIzin[0]), o.sim.Attempts(); got != "" || n != 1 {
 			t.Fatalf("after a 500: OSS has %q after %d attempts", got, n)
 		}
@@ -265,10 +262,7 @@ func TestOSSRetriedAfter500(t *testing.T) {
 func TestOSS400FailsAtOnce(t *testing.T) {
 	eachOSSStore(t, func(t *testing.T, store ossTestStore) {
 		o := newOSSEnv(t, store, "", gate.DefaultPolicy())
-		m := osssim.Build(o.employer(t, bpjssim.ScenarioCompliant), osssim.Options{})
-		_ = o.sim.Fail(osssim.Fail400, 0)
-		o.mustReceive(t, m)
-		o.deliver(t)
+		m := o.deliverCompliantWhileOSSFails(t, osssim.Fail400, 0)
 		o.clock.Add(48 * time.Hour)
 		o.deliver(t)
 		if n := o.sim.Attempts(); n != 1 {

@@ -226,11 +226,7 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 }
 
 func itemIDs(items []api.DecisionJSON) []string {
-	out := make([]string, len(items))
-	for i, d := range items {
-		out[i] = d.ApplicationID
-	}
-	return out
+	return pick(items, func(d api.DecisionJSON) string { return d.ApplicationID })
 }
 
 // countDecisions counts every recorded decision.

@@ -162,6 +162,23 @@ func (q *queryParser) cursor(valid func(string) bool) string {
 	return string(id)
 }
 
+// ListJSON is a page of a list endpoint, newest first: the items and the
+// cursor of the next page, null on the last page.
+type ListJSON[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// listJSON is the page of items, each mapped to its public document by
+// doc, with next (the id the page ends with, or "") as its cursor.
+func listJSON[S, T any](items []S, next string, doc func(S) T) ListJSON[T] {
+	out := ListJSON[T]{Items: make([]T, len(items)), NextCursor: nextCursor(next)}
+	for i, it := range items {
+		out.Items[i] = doc(it)
+	}
+	return out
+}
+
 // nextCursor is the opaque cursor of the page after the one ending with
 // id; null on the last page.
 func nextCursor(id string) *string {

@@ -244,10 +244,7 @@ func (s *jsonScanner) hex4(at int) (rune, bool) {
 }
 
 func (s *jsonScanner) object(depth int) error {
-	s.i++
-	s.space()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
+	if s.open('}') {
 		return nil
 	}
 	var keys [][]byte
@@ -290,21 +287,9 @@ func (s *jsonScanner) object(depth int) error {
 		}
 		s.i++
 		s.space()
-		if err := s.value(depth); err != nil {
+		if more, err := s.member(depth, '}', "brace"); !more {
 			return err
 		}
-		s.space()
-		if s.i < len(s.b) && s.b[s.i] == ',' {
-			s.i++
-			s.space()
-			continue
-		}
-		if s.i < len(s.b) && s.b[s.i] == '}' {
-			s.i++
-			s.path = s.path[:len(s.path)-1]
-			return nil
-		}
-		return s.fail("expected a comma or a closing brace")
 	}
 }
 
@@ -318,10 +303,7 @@ func containsKey(keys [][]byte, key []byte) bool {
 }
 
 func (s *jsonScanner) array(depth int) error {
-	s.i++
-	s.space()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
+	if s.open(']') {
 		return nil
 	}
 	s.path = append(s.path, pathPart{})
@@ -330,22 +312,45 @@ func (s *jsonScanner) array(depth int) error {
 			return &jsonLimitError{path: s.pathString()}
 		}
 		s.path[len(s.path)-1].index = n
-		if err := s.value(depth); err != nil {
+		if more, err := s.member(depth, ']', "bracket"); !more {
 			return err
 		}
-		s.space()
-		if s.i < len(s.b) && s.b[s.i] == ',' {
-			s.i++
-			s.space()
-			continue
-		}
-		if s.i < len(s.b) && s.b[s.i] == ']' {
-			s.i++
-			s.path = s.path[:len(s.path)-1]
-			return nil
-		}
-		return s.fail("expected a comma or a closing bracket")
 	}
+}
+
+// open steps past an object's or array's opening character and the
+// blank after it, and reports whether close follows at once: an empty
+// container, which it steps past too.
+func (s *jsonScanner) open(close byte) bool {
+	s.i++
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == close {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// member scans one member's value and what follows it, the same in an
+// object and an array: after a comma it reports more; after close it
+// leaves the container's path part and reports no more with a nil
+// error; after anything else it fails, naming the closing character.
+func (s *jsonScanner) member(depth int, close byte, closeName string) (more bool, err error) {
+	if err := s.value(depth); err != nil {
+		return false, err
+	}
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == ',' {
+		s.i++
+		s.space()
+		return true, nil
+	}
+	if s.i < len(s.b) && s.b[s.i] == close {
+		s.i++
+		s.path = s.path[:len(s.path)-1]
+		return false, nil
+	}
+	return false, s.fail("expected a comma or a closing " + closeName)
 }
 
 // pathString is the path of the array being scanned ("data.kbli"), in

@@ -137,9 +137,5 @@ func TestWebhookTraceRefused(t *testing.T) {
 }
 
 func names(spans tracetest.SpanStubs) []string {
-	out := make([]string, len(spans))
-	for i, s := range spans {
-		out[i] = s.Name
-	}
-	return out
+	return pick(spans, func(s tracetest.SpanStub) string { return s.Name })
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/base64"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,20 @@ import (
 // envMap turns a map into a getenv function.
 func envMap(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
+}
+
+// envWithFile is a copy of env that, when yaml is not "", also names in
+// JKNGATE_CONFIG a file holding yaml.
+func envWithFile(t *testing.T, env map[string]string, yaml string) map[string]string {
+	t.Helper()
+	out := maps.Clone(env)
+	if out == nil {
+		out = map[string]string{}
+	}
+	if yaml != "" {
+		out["JKNGATE_CONFIG"] = writeFile(t, "config.yaml", yaml)
+	}
+	return out
 }
 
 // writeFile writes content to name in a fresh temporary directory and

@@ -76,10 +76,7 @@ webhook_clients: ["oss:` + secA + `", "oss:` + secB + `"]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{"JKNGATE_CONFIG": writeFile(t, "config.yaml", file)}
-			for k, v := range tt.env {
-				env[k] = v
-			}
+			env := envWithFile(t, tt.env, file)
 			c, err := Load(envMap(env))
 			if err != nil {
 				t.Fatalf("Load: %v", err)
@@ -106,13 +103,7 @@ func TestLoadWebhookClients(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{}
-			for k, v := range tt.env {
-				env[k] = v
-			}
-			if tt.yaml != "" {
-				env["JKNGATE_CONFIG"] = writeFile(t, "config.yaml", tt.yaml)
-			}
+			env := envWithFile(t, tt.env, tt.yaml)
 			c, err := Load(envMap(env))
 			if err != nil {
 				t.Fatalf("Load: %v", err)
@@ -208,13 +199,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{}
-			for k, v := range tt.env {
-				env[k] = v
-			}
-			if tt.yaml != "" {
-				env["JKNGATE_CONFIG"] = writeFile(t, "config.yaml", tt.yaml)
-			}
+			env := envWithFile(t, tt.env, tt.yaml)
 			_, err := Load(envMap(env))
 			want := strings.ReplaceAll(tt.want, "{file}", env["JKNGATE_CONFIG"])
 			if !hasSubstring(err, want) {

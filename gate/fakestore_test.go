@@ -22,12 +22,10 @@ type fakeStore struct {
 	webhooks   map[string]string // client\x00webhook -> decision id
 	superseded map[string]string // decision id -> the id of the one superseding it
 	callbacks  []Callback
-	rechecks   map[string]*Recheck
-	leased     map[string]time.Time
-	finished   []finishedRecheck
-	audit      []AuditEntry
-	stopped    map[string]bool // client\x00application withdrawn
-	fail       map[string]error
+	recheckQueue
+	audit   []AuditEntry
+	stopped map[string]bool // client\x00application withdrawn
+	fail    map[string]error
 	// beforeWrite, when set, runs at the start of CloseReview and
 	// RecordSuperseding, without the lock: a concurrent actor's turn.
 	beforeWrite func()
@@ -35,7 +33,7 @@ type fakeStore struct {
 
 func newFakeStore() *fakeStore {
 	return &fakeStore{decisions: map[string]Decision{}, webhooks: map[string]string{}, superseded: map[string]string{},
-		rechecks: map[string]*Recheck{}, leased: map[string]time.Time{}, stopped: map[string]bool{}, fail: map[string]error{}}
+		recheckQueue: newRecheckQueue(), stopped: map[string]bool{}, fail: map[string]error{}}
 }
 
 var (
@@ -299,19 +297,7 @@ func (s *fakeStore) ClaimRechecks(_ context.Context, now time.Time, lease time.D
 	if err := s.fail["ClaimRechecks"]; err != nil {
 		return nil, err
 	}
-	var ids []string
-	for id, r := range s.rechecks {
-		if !r.NextAttempt.After(now) && !s.leased[id].After(now) {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	var out []Recheck
-	for _, id := range ids[:min(limit, len(ids))] {
-		s.leased[id] = now.Add(lease)
-		out = append(out, *s.rechecks[id])
-	}
-	return out, nil
+	return s.claim(now, lease, limit), nil
 }
 
 func (s *fakeStore) FinishRecheck(_ context.Context, id string, attempts int, next time.Time) error {
@@ -320,17 +306,7 @@ func (s *fakeStore) FinishRecheck(_ context.Context, id string, attempts int, ne
 	if err := s.fail["FinishRecheck"]; err != nil {
 		return err
 	}
-	s.finished = append(s.finished, finishedRecheck{id, attempts, next})
-	delete(s.leased, id)
-	r, ok := s.rechecks[id]
-	if !ok {
-		return nil
-	}
-	if next.IsZero() {
-		delete(s.rechecks, id)
-		return nil
-	}
-	r.Attempts, r.NextAttempt = attempts, next
+	s.finish(id, attempts, next)
 	return nil
 }
 

@@ -11,11 +11,8 @@ import (
 func TestCallbacksForOSS(t *testing.T) {
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	d := Decision{ID: "dec_2", ClientID: OSSClientID, CallbackURL: "https://oss.example/status", Outcome: OutcomeAllow, DecidedAt: at}
-	kinds := func(cs []Callback) (out []string) {
-		for _, c := range cs {
-			out = append(out, c.Kind)
-		}
-		return out
+	kinds := func(cs []Callback) []string {
+		return each(cs, func(c Callback) string { return c.Kind })
 	}
 	off, on := &Service{}, &Service{OSS: true}
 	if got := kinds(off.callbacksFor(OutcomeReview, d)); len(got) != 1 || got[0] != "" {

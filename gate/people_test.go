@@ -22,9 +22,14 @@ var (
 func (s *fakeStore) actions() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for _, e := range s.audit {
-		out = append(out, e.Action)
+	return each(s.audit, func(e AuditEntry) string { return e.Action })
+}
+
+// each is f of every item in order; nil for none.
+func each[T, U any](items []T, f func(T) U) []U {
+	var out []U
+	for _, it := range items {
+		out = append(out, f(it))
 	}
 	return out
 }

@@ -13,10 +13,56 @@ import (
 // recheckStore adds the recheck queue and supersession to memStore.
 type recheckStore struct {
 	*memStore
-	rmu      sync.Mutex
+	rmu sync.Mutex
+	recheckQueue
+}
+
+// recheckQueue is the recheck queue of the test stores (recheckStore and
+// fakeStore): the rechecks by decision id, their leases, and every finish
+// in order. Its methods take no lock; the store's own lock guards them.
+type recheckQueue struct {
 	rechecks map[string]*Recheck
 	leased   map[string]time.Time
 	finished []finishedRecheck
+}
+
+func newRecheckQueue() recheckQueue {
+	return recheckQueue{rechecks: map[string]*Recheck{}, leased: map[string]time.Time{}}
+}
+
+// claim leases up to limit rechecks due at now and not leased, in id
+// order, until now+lease.
+func (q *recheckQueue) claim(now time.Time, lease time.Duration, limit int) []Recheck {
+	var ids []string
+	for id, r := range q.rechecks {
+		if !r.NextAttempt.After(now) && !q.leased[id].After(now) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var out []Recheck
+	for _, id := range ids[:min(limit, len(ids))] {
+		q.leased[id] = now.Add(lease)
+		out = append(out, *q.rechecks[id])
+	}
+	return out
+}
+
+// finish records the finish and ends the lease; a zero next drops the
+// recheck, any other sets when it is due again. An unknown id is recorded
+// only.
+func (q *recheckQueue) finish(id string, attempts int, next time.Time) {
+	q.finished = append(q.finished, finishedRecheck{id, attempts, next})
+	delete(q.leased, id)
+	r, ok := q.rechecks[id]
+	if !ok {
+		return
+	}
+	if next.IsZero() {
+		delete(q.rechecks, id)
+		return
+	}
+	r.Attempts, r.NextAttempt = attempts, next
 }
 
 type finishedRecheck struct {
@@ -26,37 +72,19 @@ type finishedRecheck struct {
 }
 
 func newRecheckStore() *recheckStore {
-	return &recheckStore{memStore: newMemStore(), rechecks: map[string]*Recheck{}, leased: map[string]time.Time{}}
+	return &recheckStore{memStore: newMemStore(), recheckQueue: newRecheckQueue()}
 }
 
 func (s *recheckStore) ClaimRechecks(_ context.Context, now time.Time, lease time.Duration, limit int) ([]Recheck, error) {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	var ids []string
-	for id, r := range s.rechecks {
-		if !r.NextAttempt.After(now) && !s.leased[id].After(now) {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	var out []Recheck
-	for _, id := range ids[:min(limit, len(ids))] {
-		s.leased[id] = now.Add(lease)
-		out = append(out, *s.rechecks[id])
-	}
-	return out, nil
+	return s.claim(now, lease, limit), nil
 }
 
 func (s *recheckStore) FinishRecheck(_ context.Context, id string, attempts int, next time.Time) error {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	s.finished = append(s.finished, finishedRecheck{id, attempts, next})
-	delete(s.leased, id)
-	if next.IsZero() {
-		delete(s.rechecks, id)
-		return nil
-	}
-	s.rechecks[id].Attempts, s.rechecks[id].NextAttempt = attempts, next
+	s.finish(id, attempts, next)
 	return nil
 }
 

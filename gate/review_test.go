@@ -99,11 +99,7 @@ func (w *workflow) advance(d time.Duration) {
 func (w *workflow) toldIDs() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var ids []string
-	for _, d := range w.told {
-		ids = append(ids, d.ID)
-	}
-	return ids
+	return each(w.told, func(d Decision) string { return d.ID })
 }
 
 // submit decides the application of app() with two workers, delivered as
@@ -128,6 +124,19 @@ func (w *workflow) stored(t *testing.T, id string) Decision {
 		t.Fatalf("Decision(%s): %v", id, err)
 	}
 	return d
+}
+
+// reviewAnHourOn has reviewer take action on old an hour after t0, stops
+// the test if that fails, and checks the successor it answers.
+func (w *workflow) reviewAnHourOn(t *testing.T, old Decision, action ReviewAction, note string) Decision {
+	t.Helper()
+	w.advance(time.Hour)
+	next, err := w.people.Review(context.Background(), reviewer, old.ID, action, note)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSuccessor(t, next, old, t0.Add(time.Hour))
+	return next
 }
 
 // checkSuccessor checks what every decision a review or recheck makes
@@ -176,13 +185,8 @@ func TestReviewUpholdRecordsASupersedingDenial(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorkflow(t)
 			old := w.submit(t, "wh-1", tt.arrears, tt.failCode, tt.outcome)
-			w.advance(time.Hour)
-			next, err := w.people.Review(context.Background(), reviewer, old.ID, ActionUphold, "  Tunggakan belum dibayar.  ")
-			if err != nil {
-				t.Fatal(err)
-			}
+			next := w.reviewAnHourOn(t, old, ActionUphold, "  Tunggakan belum dibayar.  ")
 			now := t0.Add(time.Hour)
-			checkSuccessor(t, next, old, now)
 			if next.Outcome != OutcomeDeny || !slices.Equal(codes(next), append([]ReasonCode{ReasonUpheld}, codes(old)...)) {
 				t.Errorf("uphold = %s %v, want deny [UPHELD %v]", next.Outcome, codes(next), codes(old))
 			}
@@ -230,13 +234,8 @@ func TestReviewUpholdRecordsASupersedingDenial(t *testing.T) {
 func TestReviewOverrideAllowsWithTheJustification(t *testing.T) {
 	w := newWorkflow(t)
 	old := w.submit(t, "wh-1", 2, "", OutcomeDeny)
-	w.advance(time.Hour)
 	note := "Tunggakan sudah dilunasi; bukti bayar diperiksa."
-	next, err := w.people.Review(context.Background(), reviewer, old.ID, ActionOverride, note)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSuccessor(t, next, old, t0.Add(time.Hour))
+	next := w.reviewAnHourOn(t, old, ActionOverride, note)
 	if next.Outcome != OutcomeAllow || !slices.Equal(codes(next), []ReasonCode{ReasonOverridden}) {
 		t.Fatalf("override = %s %v, want allow [OVERRIDDEN]", next.Outcome, codes(next))
 	}
@@ -271,14 +270,9 @@ func TestReviewReevaluateDecidesAgainOnFreshData(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorkflow(t)
 			old := w.submit(t, "wh-1", 2, "", OutcomeDeny)
-			w.advance(time.Hour)
 			w.reg.set(tt.arrears, tt.failCode)
-			next, err := w.people.Review(context.Background(), reviewer, old.ID, ActionReevaluate, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			next := w.reviewAnHourOn(t, old, ActionReevaluate, "")
 			now := t0.Add(time.Hour)
-			checkSuccessor(t, next, old, now)
 			if next.Outcome != tt.want {
 				t.Errorf("reevaluation = %s %v, want %s", next.Outcome, codes(next), tt.want)
 			}

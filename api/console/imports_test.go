@@ -1,14 +1,13 @@
 package console_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jkngate/jkngate/api/internal/uploadtest"
 	"github.com/jkngate/jkngate/integrations/bpjsfile"
 )
 
@@ -23,21 +22,9 @@ func employerRow(nib, date string) string {
 // cookies given, from site (the Sec-Fetch-Site a browser would send).
 func (e *env) uploadForm(t *testing.T, site, kind, name, content string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	if err := mw.WriteField("kind", kind); err != nil {
-		t.Fatal(err)
-	}
-	if name != "" {
-		fw, err := mw.CreateFormFile("file", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write([]byte(content)) //nolint:errcheck // a bytes.Buffer
-	}
-	mw.Close()
-	req := httptest.NewRequest(http.MethodPost, "/console/imports", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := uploadtest.Body(t, kind, name, content)
+	req := httptest.NewRequest(http.MethodPost, "/console/imports", body)
+	req.Header.Set("Content-Type", contentType)
 	req.Host = "127.0.0.1:8080"
 	req.Header.Set("Sec-Fetch-Site", site)
 	for _, c := range cookies {

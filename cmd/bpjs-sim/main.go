@@ -34,12 +34,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/jkngate/jkngate/cmd/internal/simserve"
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
@@ -48,13 +46,7 @@ import (
 const shutdownGrace = 5 * time.Second
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bpjs-sim:", err)
-		os.Exit(1)
-	}
+	simserve.Main("bpjs-sim", run)
 }
 
 // run serves the simulator until ctx is done, then shuts down gracefully.
@@ -85,24 +77,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout io.
 		"user_key", mask(cfg.creds.UserKey), "seed", cfg.seed, "employers", len(d.Employers),
 		"participants", len(d.Participants), "faults", faultsJSON(cfg.faults))
 
-	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
+	err = simserve.Serve(ctx, ln, sim.Handler(), shutdownGrace, func() { logger.Info("bpjs-sim shutting down") })
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil // a request still in flight after shutdownGrace is cut: no failure
 	}
-	logger.Info("bpjs-sim shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		_ = srv.Close()
-		if !errors.Is(err, context.DeadlineExceeded) {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
 // baseURL is the URL to reach a listener at; an unspecified host (":8081")

@@ -127,8 +127,9 @@ func (d decisionDoc) codes() string {
 	return strings.Join(cs, ",")
 }
 
-// post sends a signed application.submitted webhook and decodes the answer.
-func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any) (int, decisionDoc) {
+// webhookRequest is the application.submitted webhook of data to g, signed
+// with the test secret as webhookID, sent now.
+func (g *gateUnderTest) webhookRequest(t *testing.T, webhookID string, data map[string]any) *http.Request {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"type": "application.submitted", "data": data})
 	req, _ := http.NewRequest(http.MethodPost, g.base+"/v1/webhooks/oss", bytes.NewReader(body))
@@ -137,7 +138,13 @@ func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any
 		t.Fatal(err)
 	}
 	standardwebhooks.SetHeaders(req.Header, secret, webhookID, time.Now(), body)
-	resp, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// post sends a signed application.submitted webhook and decodes the answer.
+func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any) (int, decisionDoc) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(g.webhookRequest(t, webhookID, data))
 	if err != nil {
 		t.Fatalf("POST webhook: %v", err)
 	}
@@ -145,6 +152,31 @@ func (g *gateUnderTest) post(t *testing.T, webhookID string, data map[string]any
 	var d decisionDoc
 	_ = json.NewDecoder(resp.Body).Decode(&d)
 	return resp.StatusCode, d
+}
+
+// postCopies posts n copies of one delivery at once, copy i to gateOf(i),
+// and returns the decision id each was answered ("" where none).
+func postCopies(t *testing.T, n int, gateOf func(i int) *gateUnderTest, webhookID string, app map[string]any) []string {
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			_, d := gateOf(i).post(t, webhookID, app)
+			ids[i] = d.DecisionID
+		})
+	}
+	wg.Wait()
+	return ids
+}
+
+// oneDecision reports whether every copy was answered the same decision.
+func oneDecision(ids []string) bool {
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func applicationOf(e bpjssim.Employer, appID string) map[string]any {
@@ -195,21 +227,9 @@ func TestEndToEndIdempotencyAndResubmission(t *testing.T) {
 	app := applicationOf(e, "APP-dup")
 
 	// Concurrent copies of one delivery: one decision.
-	var wg sync.WaitGroup
-	ids := make([]string, 20)
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, d := g.post(t, "msg_same", app)
-			ids[i] = d.DecisionID
-		}()
-	}
-	wg.Wait()
-	for _, id := range ids {
-		if id == "" || id != ids[0] {
-			t.Fatalf("concurrent duplicates got decision ids %v, want one", ids)
-		}
+	ids := postCopies(t, 20, func(int) *gateUnderTest { return g }, "msg_same", app)
+	if !oneDecision(ids) {
+		t.Fatalf("concurrent duplicates got decision ids %v, want one", ids)
 	}
 	// A new delivery for the same application supersedes the first.
 	_, d2 := g.post(t, "msg_again", app)

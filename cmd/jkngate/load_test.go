@@ -56,6 +56,22 @@ func loadRate(t *testing.T) (rate float64, burst int64) {
 	return rate, int64(math.Ceil(rate))
 }
 
+// startLimitedGate starts the gate of the cold-company and breaker runs:
+// BPJS called at loadRate, at most loadMaxInFlight at once, webhooks
+// answered within loadBudget. It returns the rate and burst with it.
+func startLimitedGate(t *testing.T) (g *gateUnderTest, rate float64, burst int64) {
+	t.Helper()
+	rate, burst = loadRate(t)
+	g = startGate(t, "JKNGATE_BPJS_RATE", fmt.Sprint(rate),
+		"JKNGATE_BPJS_MAX_IN_FLIGHT", fmt.Sprint(loadMaxInFlight),
+		"JKNGATE_WEBHOOK_BUDGET", loadBudget.String())
+	return g, rate, burst
+}
+
+// loadWarmNIB is the company the cold-company and breaker runs warm the
+// connections with; it is left out of their cold companies.
+const loadWarmNIB = "9990000000000"
+
 func requireLoad(t *testing.T) {
 	t.Helper()
 	if os.Getenv("JKNGATE_LOAD") != "1" {
@@ -320,15 +336,11 @@ func TestLoadCoalescing(t *testing.T) {
 // review REGISTRY_UNAVAILABLE, in time.
 func TestLoadColdCompanies(t *testing.T) {
 	requireLoad(t)
-	rate, burst := loadRate(t)
-	g := startGate(t, "JKNGATE_BPJS_RATE", fmt.Sprint(rate),
-		"JKNGATE_BPJS_MAX_IN_FLIGHT", fmt.Sprint(loadMaxInFlight),
-		"JKNGATE_WEBHOOK_BUDGET", loadBudget.String())
+	g, rate, burst := startLimitedGate(t)
 	data := g.sim.Data()
 	c := newLoadClient(t, g, loadWebhooks)
-	warmNIB := "9990000000000"
-	apps, mix := coldCompanies(data, loadWebhooks, 1, map[string]bool{warmNIB: true})
-	warmUp(t, c, g, warmNIB)
+	apps, mix := coldCompanies(data, loadWebhooks, 1, map[string]bool{loadWarmNIB: true})
+	warmUp(t, c, g, loadWarmNIB)
 	if err := g.sim.SetFaults(bpjssim.Faults{Latency: loadSimLatency}); err != nil {
 		t.Fatal(err)
 	}
@@ -369,17 +381,13 @@ func TestLoadColdCompanies(t *testing.T) {
 // BPJS (beyond half-open probes) and without waiting for a BPJS timeout.
 func TestLoadBreakerOpen(t *testing.T) {
 	requireLoad(t)
-	rate, _ := loadRate(t)
-	g := startGate(t, "JKNGATE_BPJS_RATE", fmt.Sprint(rate),
-		"JKNGATE_BPJS_MAX_IN_FLIGHT", fmt.Sprint(loadMaxInFlight),
-		"JKNGATE_WEBHOOK_BUDGET", loadBudget.String())
+	g, rate, _ := startLimitedGate(t)
 	data := g.sim.Data()
 	c := newLoadClient(t, g, loadWorkers)
-	warmNIB := "9990000000000"
 	const tripMax = 60
-	apps, mix := coldCompanies(data, tripMax+2*loadWebhooks, 2, map[string]bool{warmNIB: true})
+	apps, mix := coldCompanies(data, tripMax+2*loadWebhooks, 2, map[string]bool{loadWarmNIB: true})
 	trip, apps := apps[:tripMax], apps[tripMax:]
-	warmUp(t, c, g, warmNIB)
+	warmUp(t, c, g, loadWarmNIB)
 
 	// Trip the breaker: sequential webhooks with BPJS down until one is
 	// answered without a BPJS call.

@@ -145,25 +145,9 @@ func TestReplicasShareIdempotency(t *testing.T) {
 	e, _ := sim.Data().Pick(bpjssim.ScenarioCompliant)
 	app := applicationOf(e, "APP-replicas")
 
-	ids := make([]string, 30)
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g := a
-			if i%2 == 1 {
-				g = b
-			}
-			_, d := g.post(t, "msg_split", app)
-			ids[i] = d.DecisionID
-		}()
-	}
-	wg.Wait()
-	for _, id := range ids {
-		if id == "" || id != ids[0] {
-			t.Fatalf("copies split across replicas got %v, want one decision id", ids)
-		}
+	ids := postCopies(t, 30, func(i int) *gateUnderTest { return []*gateUnderTest{a, b}[i%2] }, "msg_split", app)
+	if !oneDecision(ids) {
+		t.Fatalf("copies split across replicas got %v, want one decision id", ids)
 	}
 	// A re-submission through the other replica supersedes it.
 	_, d2 := b.post(t, "msg_split_2", app)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
@@ -29,13 +27,7 @@ type unavailableAnswer struct {
 // does. The guard is a bound against hanging, not a measure of speed.
 func (g *gateUnderTest) postGuarded(t *testing.T, webhookID string, data map[string]any, guard time.Duration) unavailableAnswer {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"type": "application.submitted", "data": data})
-	req, _ := http.NewRequest(http.MethodPost, g.base+"/v1/webhooks/oss", bytes.NewReader(body))
-	secret, err := standardwebhooks.ParseSecret(testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	standardwebhooks.SetHeaders(req.Header, secret, webhookID, time.Now(), body)
+	req := g.webhookRequest(t, webhookID, data)
 	start := time.Now()
 	resp, err := (&http.Client{Timeout: guard}).Do(req)
 	t.Logf("answered in %s (guard %s)", time.Since(start).Round(time.Millisecond), guard) // reported, not asserted

@@ -22,25 +22,16 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
 
+	"github.com/jkngate/jkngate/cmd/internal/simserve"
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 	"github.com/jkngate/jkngate/integrations/simulators/osssim"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "oss-sim:", err)
-		os.Exit(1)
-	}
+	simserve.Main("oss-sim", run)
 }
 
 type config struct {
@@ -96,15 +87,5 @@ func run(ctx context.Context, args []string, env func(string) string, stdout io.
 		return fmt.Errorf("OSS_SIM_ADDR: %w", err)
 	}
 	fmt.Fprintf(stdout, "oss-sim listening on http://%s\n", ln.Addr())
-	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	return simserve.Serve(ctx, ln, sim.Handler(), 5*time.Second, nil)
 }
