@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -38,22 +37,12 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatalf("second Migrate: %v", err)
 	}
-	var names []string
 	rows, err := s.readers.QueryContext(t.Context(), `SELECT name FROM schema_migrations ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	names := storetest.Strings(t, rows)
 	if !slices.Equal(names, MigrationNames()) {
 		t.Errorf("schema_migrations holds %v, want each of %v once", names, MigrationNames())
 	}
@@ -97,15 +86,7 @@ func TestClosedStoreIsUnavailable(t *testing.T) {
 
 func TestCancelledContextIsUnavailable(t *testing.T) {
 	s, _ := openTemp(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(ctx, d); !errors.Is(err, gate.ErrUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Errorf("RecordDecision with a cancelled context: %v, want KindUnavailable wrapping context.Canceled", err)
-	}
-	if _, err := s.Decision(t.Context(), d.ID); !errors.Is(err, gate.ErrNotFound) {
-		t.Errorf("after a cancelled RecordDecision, Decision: %v, want KindNotFound", err)
-	}
+	storetest.CheckCancelledContextUnavailable(t, s)
 }
 
 func TestDuplicateDecisionIDIsConflict(t *testing.T) {
@@ -171,26 +152,5 @@ func TestDecisionSurvivesReopen(t *testing.T) {
 // details read back as int, not float64.
 func TestDetailIntegersReadBackAsInt(t *testing.T) {
 	s, _ := openTemp(t)
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Decision(t.Context(), d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	details := got.Reasons[0].Details
-	if v, ok := details["declared"].(int); !ok || v != 52 {
-		t.Errorf("declared = %#v, want int 52", details["declared"])
-	}
-	if v, ok := details["arrears_amount"].(int); !ok || v != 12_345_678_901 {
-		t.Errorf("arrears_amount = %#v, want int 12345678901", details["arrears_amount"])
-	}
-	if v, ok := details["coverage"].(float64); !ok || v != 0.77 {
-		t.Errorf("coverage = %#v, want float64 0.77", details["coverage"])
-	}
-	nested, _ := details["nested"].(map[string]any)
-	if v, ok := nested["months"].(int); !ok || v != 4 {
-		t.Errorf("nested.months = %#v, want int 4", nested["months"])
-	}
+	storetest.CheckDetailIntegersAsInt(t, s)
 }
