@@ -25,6 +25,31 @@ func openTemp(t testing.TB) (*Store, string) {
 	return s, path
 }
 
+// openMigratedBefore opens a store on a new file in t's temp directory
+// with the schema as the migrations before first (a name prefix such as
+// "0007") left it: for tests of what a later migration does to older data.
+func openMigratedBefore(t *testing.T, first string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "jkngate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.writer.ExecContext(t.Context(), `CREATE TABLE schema_migrations (name TEXT NOT NULL PRIMARY KEY,
+		applied_at TEXT NOT NULL) STRICT`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range MigrationNames() {
+		if name >= first {
+			break
+		}
+		if err := s.applyMigration(t.Context(), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) gate.Store {
 		s, _ := openTemp(t)
