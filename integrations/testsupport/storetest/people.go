@@ -24,10 +24,7 @@ type PeopleStore interface {
 // its cleanup with t.Cleanup. Claims take the suite's own clock (times in
 // November 2026), so no test sleeps.
 func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
-	tests := []struct {
-		name string
-		test func(t *testing.T, s PeopleStore)
-	}{
+	runSuite(t, open, []suiteTest[PeopleStore]{
 		{"ScopeLimitsEveryQuery", testScope},
 		{"ListFilters", testListFilters},
 		{"ListLimit", testListLimit},
@@ -51,10 +48,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"DueRechecks", testDueRechecks},
 		{"Audit", testAudit},
 		{"AuditLimit", testAuditLimit},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
-	}
+	})
 }
 
 // t0 is the suite's clock: claims are made at t0 plus some offset.
