@@ -174,11 +174,7 @@ func TestRecordCancelledCallerLeavesAtOnce(t *testing.T) {
 // KindUnavailable instead of hanging.
 func TestRecordAfterCloseUnavailable(t *testing.T) {
 	s := openFresh(t)
-	s.Close()
-	_, _, err := s.RecordDecision(t.Context(), storetest.NewDecision("client-a", "msg_x", "OSS-1"))
-	if gate.KindOf(err) != gate.KindUnavailable {
-		t.Errorf("after Close: %v, want KindUnavailable", err)
-	}
+	storetest.CheckRecordAfterClose(t, s, s.Close)
 }
 
 // TestBatchWithoutRecordDecisions: on a schema before 0013 (a replica

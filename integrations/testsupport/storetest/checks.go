@@ -97,3 +97,14 @@ func Returns(t *testing.T, what string, guard time.Duration, call func() error) 
 		return nil
 	}
 }
+
+// CheckRecordAfterClose closes s with closeStore and checks that RecordDecision
+// then fails with KindUnavailable instead of hanging.
+func CheckRecordAfterClose(t *testing.T, s gate.Store, closeStore func() error) {
+	t.Helper()
+	closeStore() //nolint:errcheck // what matters is RecordDecision's answer after it
+	_, _, err := s.RecordDecision(t.Context(), NewDecision("client-a", "msg_x", "OSS-1"))
+	if gate.KindOf(err) != gate.KindUnavailable {
+		t.Errorf("after Close: %v, want KindUnavailable", err)
+	}
+}
