@@ -27,11 +27,7 @@ func enqueue(t *testing.T, s PeopleStore, n int, due func(i int) time.Time) gate
 }
 
 func urls(cbs []gate.Callback) []string {
-	out := make([]string, len(cbs))
-	for i, c := range cbs {
-		out[i] = c.URL
-	}
-	return out
+	return pluck(cbs, func(c gate.Callback) string { return c.URL })
 }
 
 func hookURLs(from, to int) []string {
