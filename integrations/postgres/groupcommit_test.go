@@ -116,7 +116,7 @@ func TestBatchFailedAsAWholeGoesAlone(t *testing.T) {
 
 	// Through RecordDecision, concurrently, so that they may share a batch.
 	errs := make([]error, 2)
-	together(2, func(i int) {
+	storetest.Together(2, func(i int) {
 		_, _, errs[i] = s.RecordDecision(t.Context(), []gate.Decision{good, bad}[i])
 	})
 	if errs[0] != nil {
@@ -187,7 +187,7 @@ func TestBatchWithoutRecordDecisions(t *testing.T) {
 	}
 	const n = 12
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		_, _, errs[i] = s.RecordDecision(t.Context(),
 			storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i%3)))
 	})
@@ -218,7 +218,7 @@ func TestReplicasBatchesOneHeadPerApplication(t *testing.T) {
 		err     error
 	}
 	answers := make([][]answer, writers)
-	together(writers, func(w int) {
+	storetest.Together(writers, func(w int) {
 		for k := range perWriter {
 			// Writers w and w+1 (on the other replica) send the same
 			// deliveries: one of each pair creates, the other replays.

@@ -22,23 +22,6 @@ func replicas(t *testing.T) [2]*Store {
 	return r
 }
 
-// together runs f(0..n-1) on n goroutines released at the same moment.
-func together(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	for i := range n {
-		done.Go(func() {
-			ready.Done()
-			<-start
-			f(i)
-		})
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 func TestReplicasDuplicateWebhookOneDecision(t *testing.T) {
 	r := replicas(t)
 	const n = 40
@@ -49,7 +32,7 @@ func TestReplicasDuplicateWebhookOneDecision(t *testing.T) {
 	stored := make([]gate.Decision, n)
 	created := make([]bool, n)
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		stored[i], created[i], errs[i] = r[i%2].RecordDecision(t.Context(), sent[i])
 	})
 	winner := ""
@@ -79,7 +62,7 @@ func TestReplicasResubmissionsFormOneChain(t *testing.T) {
 	r := replicas(t)
 	const n = 30
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		_, _, errs[i] = r[i%2].RecordDecision(t.Context(),
 			storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), "OSS-1"))
 	})
@@ -114,7 +97,7 @@ func TestReplicasCloseReviewOneWinner(t *testing.T) {
 	for i := range nexts {
 		nexts[i] = storetest.NewDecision("client-a", "", "OSS-1")
 	}
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		rv := gate.Review{State: gate.ReviewClosed, Action: gate.ActionOverride, Note: "Data BPJS sudah diperbarui.",
 			By: fmt.Sprintf("reviewer-%d", i), At: time.Now()}
 		cb := gate.Callback{DecisionID: nexts[i].ID, ClientID: "client-a", URL: "https://licensing.example/hooks",
@@ -172,7 +155,7 @@ func TestReplicasClaimCallbacksDisjoint(t *testing.T) {
 	const claimers = 12
 	var mu sync.Mutex
 	claimed := map[string]int{}
-	together(claimers, func(i int) {
+	storetest.Together(claimers, func(i int) {
 		for {
 			got, err := r[i%2].ClaimCallbacks(ctx, now, time.Minute, 3)
 			if err != nil {
