@@ -252,17 +252,7 @@ func TestReplicasBatchesOneHeadPerApplication(t *testing.T) {
 	if n := countRows(t, r[0], `SELECT count(*) FROM decisions`); n != want {
 		t.Errorf("%d decisions, want %d", n, want)
 	}
-	var heads, roots, links, distinct int
-	if err := r[1].pool.QueryRow(t.Context(), `SELECT
-		count(*) FILTER (WHERE superseded_by IS NULL),
-		count(*) FILTER (WHERE supersedes IS NULL),
-		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
-		t.Fatal(err)
-	}
-	if heads != apps || roots != apps || links != want-apps || distinct != want-apps {
-		t.Errorf("%d heads, %d roots, %d links (%d distinct); want %d, %d, %d, %d",
-			heads, roots, links, distinct, apps, apps, want-apps, want-apps)
-	}
+	checkChains(t, r[1], apps, want)
 }
 
 // blockApplication holds the advisory lock of the client's application on a

@@ -22,6 +22,24 @@ func replicas(t *testing.T) [2]*Store {
 	return r
 }
 
+// checkChains fails t unless s's n decisions form that many supersession
+// chains as chains says: as many heads and roots, and every other decision
+// superseded exactly once.
+func checkChains(t *testing.T, s *Store, chains, n int) {
+	t.Helper()
+	var heads, roots, links, distinct int
+	if err := s.pool.QueryRow(t.Context(), `SELECT
+		count(*) FILTER (WHERE superseded_by IS NULL),
+		count(*) FILTER (WHERE supersedes IS NULL),
+		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if heads != chains || roots != chains || links != n-chains || distinct != n-chains {
+		t.Errorf("%d heads, %d roots, %d links (%d distinct); want %d, %d, %d, %d",
+			heads, roots, links, distinct, chains, chains, n-chains, n-chains)
+	}
+}
+
 func TestReplicasDuplicateWebhookOneDecision(t *testing.T) {
 	r := replicas(t)
 	const n = 40
@@ -72,16 +90,7 @@ func TestReplicasResubmissionsFormOneChain(t *testing.T) {
 		}
 	}
 	// One head, one root, and every other decision superseded exactly once.
-	var heads, roots, links, distinct int
-	if err := r[1].pool.QueryRow(t.Context(), `SELECT
-		count(*) FILTER (WHERE superseded_by IS NULL),
-		count(*) FILTER (WHERE supersedes IS NULL),
-		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
-		t.Fatal(err)
-	}
-	if heads != 1 || roots != 1 || links != n-1 || distinct != n-1 {
-		t.Errorf("%d heads, %d roots, %d links (%d distinct); want 1, 1, %d, %d", heads, roots, links, distinct, n-1, n-1)
-	}
+	checkChains(t, r[1], 1, n)
 }
 
 func TestReplicasCloseReviewOneWinner(t *testing.T) {
