@@ -9,10 +9,7 @@ import (
 )
 
 func TestPeopleConformance(t *testing.T) {
-	storetest.RunPeople(t, func(t *testing.T) storetest.PeopleStore {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.RunPeople(t, func(t *testing.T) storetest.PeopleStore { return openFresh(t) })
 }
 
 // TestReviewActionsAreKept checks the review history, which no gate
@@ -85,8 +82,5 @@ func TestMigrateKeepsEarlierDecisions(t *testing.T) {
 }
 
 func TestRetentionConformance(t *testing.T) {
-	storetest.RunRetention(t, func(t *testing.T) storetest.RetentionStore {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.RunRetention(t, func(t *testing.T) storetest.RetentionStore { return openFresh(t) })
 }

@@ -25,6 +25,14 @@ func openTemp(t testing.TB) (*Store, string) {
 	return s, path
 }
 
+// openFresh is openTemp for callers that do not need the file's path, as
+// the conformance suites.
+func openFresh(t testing.TB) *Store {
+	t.Helper()
+	s, _ := openTemp(t)
+	return s
+}
+
 // openMigratedBefore opens a store on a new file in t's temp directory
 // with the schema as the migrations before first (a name prefix such as
 // "0007") left it: for tests of what a later migration does to older data.
@@ -51,10 +59,7 @@ func openMigratedBefore(t *testing.T, first string) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) gate.Store {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.Run(t, func(t *testing.T) gate.Store { return openFresh(t) })
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
