@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
@@ -18,15 +17,7 @@ import (
 //	go test ./integrations/postgres -run '^$' -bench RecordDecision -benchtime 2s
 
 func BenchmarkRecordDecision(b *testing.B) {
-	s := openFresh(b)
-	i := 0
-	for b.Loop() {
-		d := storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i/10))
-		i++
-		if _, created, err := s.RecordDecision(b.Context(), d); err != nil || !created {
-			b.Fatalf("RecordDecision: created %v, %v", created, err)
-		}
-	}
+	storetest.BenchRecordDecision(b, openFresh(b))
 }
 
 // BenchmarkRecordDecisionParallel records from many goroutines on one
@@ -55,17 +46,6 @@ func benchParallel(b *testing.B, p int) {
 		})
 	}
 	wg.Wait()
-	var n atomic.Int64
-	b.SetParallelism(p)
 	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			d := storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i/10))
-			if _, created, err := s.RecordDecision(b.Context(), d); err != nil || !created {
-				b.Errorf("RecordDecision: created %v, %v", created, err)
-				return
-			}
-		}
-	})
+	storetest.BenchRecordDecisionParallel(b, s, p)
 }

@@ -32,15 +32,7 @@ func throughProxy(t *testing.T, u string) (string, *storetest.Proxy) {
 // guard.
 func within(t *testing.T, what string, call func() error) error {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- call() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(guard):
-		t.Fatalf("%s hung on a black-holed server", what)
-		return nil
-	}
+	return storetest.Returns(t, what+" on a black-holed server", guard, call)
 }
 
 // When the network to PostgreSQL turns into a black hole (connections stay

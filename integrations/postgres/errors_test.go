@@ -159,16 +159,7 @@ func TestClosedStoreIsUnavailable(t *testing.T) {
 }
 
 func TestCancelledContextIsUnavailable(t *testing.T) {
-	s := openFresh(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(ctx, d); !errors.Is(err, gate.ErrUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Errorf("RecordDecision with a cancelled context: %v, want KindUnavailable wrapping context.Canceled", err)
-	}
-	if _, err := s.Decision(t.Context(), d.ID); !errors.Is(err, gate.ErrNotFound) {
-		t.Errorf("after a cancelled RecordDecision, Decision: %v, want KindNotFound", err)
-	}
+	storetest.CheckCancelledContextUnavailable(t, openFresh(t))
 }
 
 // TestNULCharacterIsInvalid pins a difference PostgreSQL imposes: text and

@@ -116,7 +116,7 @@ func TestBatchFailedAsAWholeGoesAlone(t *testing.T) {
 
 	// Through RecordDecision, concurrently, so that they may share a batch.
 	errs := make([]error, 2)
-	together(2, func(i int) {
+	storetest.Together(2, func(i int) {
 		_, _, errs[i] = s.RecordDecision(t.Context(), []gate.Decision{good, bad}[i])
 	})
 	if errs[0] != nil {
@@ -174,11 +174,7 @@ func TestRecordCancelledCallerLeavesAtOnce(t *testing.T) {
 // KindUnavailable instead of hanging.
 func TestRecordAfterCloseUnavailable(t *testing.T) {
 	s := openFresh(t)
-	s.Close()
-	_, _, err := s.RecordDecision(t.Context(), storetest.NewDecision("client-a", "msg_x", "OSS-1"))
-	if gate.KindOf(err) != gate.KindUnavailable {
-		t.Errorf("after Close: %v, want KindUnavailable", err)
-	}
+	storetest.CheckRecordAfterClose(t, s, s.Close)
 }
 
 // TestBatchWithoutRecordDecisions: on a schema before 0013 (a replica
@@ -191,7 +187,7 @@ func TestBatchWithoutRecordDecisions(t *testing.T) {
 	}
 	const n = 12
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		_, _, errs[i] = s.RecordDecision(t.Context(),
 			storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i%3)))
 	})
@@ -222,7 +218,7 @@ func TestReplicasBatchesOneHeadPerApplication(t *testing.T) {
 		err     error
 	}
 	answers := make([][]answer, writers)
-	together(writers, func(w int) {
+	storetest.Together(writers, func(w int) {
 		for k := range perWriter {
 			// Writers w and w+1 (on the other replica) send the same
 			// deliveries: one of each pair creates, the other replays.
@@ -256,17 +252,7 @@ func TestReplicasBatchesOneHeadPerApplication(t *testing.T) {
 	if n := countRows(t, r[0], `SELECT count(*) FROM decisions`); n != want {
 		t.Errorf("%d decisions, want %d", n, want)
 	}
-	var heads, roots, links, distinct int
-	if err := r[1].pool.QueryRow(t.Context(), `SELECT
-		count(*) FILTER (WHERE superseded_by IS NULL),
-		count(*) FILTER (WHERE supersedes IS NULL),
-		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
-		t.Fatal(err)
-	}
-	if heads != apps || roots != apps || links != want-apps || distinct != want-apps {
-		t.Errorf("%d heads, %d roots, %d links (%d distinct); want %d, %d, %d, %d",
-			heads, roots, links, distinct, apps, apps, want-apps, want-apps)
-	}
+	checkChains(t, r[1], apps, want)
 }
 
 // blockApplication holds the advisory lock of the client's application on a

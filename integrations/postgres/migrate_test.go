@@ -41,18 +41,7 @@ func appliedMigrations(t *testing.T, s *Store) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return names
+	return storetest.Strings(t, rows)
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {

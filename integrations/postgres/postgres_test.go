@@ -172,29 +172,7 @@ func TestDecisionSurvivesReopen(t *testing.T) {
 // TestDetailIntegersReadBackAsInt pins the choice shared with the SQLite
 // store: integer details read back as int, not float64, also through jsonb.
 func TestDetailIntegersReadBackAsInt(t *testing.T) {
-	s := openFresh(t)
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Decision(t.Context(), d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	details := got.Reasons[0].Details
-	if v, ok := details["declared"].(int); !ok || v != 52 {
-		t.Errorf("declared = %#v, want int 52", details["declared"])
-	}
-	if v, ok := details["arrears_amount"].(int); !ok || v != 12_345_678_901 {
-		t.Errorf("arrears_amount = %#v, want int 12345678901", details["arrears_amount"])
-	}
-	if v, ok := details["coverage"].(float64); !ok || v != 0.77 {
-		t.Errorf("coverage = %#v, want float64 0.77", details["coverage"])
-	}
-	nested, _ := details["nested"].(map[string]any)
-	if v, ok := nested["months"].(int); !ok || v != 4 {
-		t.Errorf("nested.months = %#v, want int 4", nested["months"])
-	}
+	storetest.CheckDetailIntegersAsInt(t, openFresh(t))
 }
 
 func TestOpenRefusesBadURL(t *testing.T) {

@@ -22,21 +22,22 @@ func replicas(t *testing.T) [2]*Store {
 	return r
 }
 
-// together runs f(0..n-1) on n goroutines released at the same moment.
-func together(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	for i := range n {
-		done.Go(func() {
-			ready.Done()
-			<-start
-			f(i)
-		})
+// checkChains fails t unless s's n decisions form that many supersession
+// chains as chains says: as many heads and roots, and every other decision
+// superseded exactly once.
+func checkChains(t *testing.T, s *Store, chains, n int) {
+	t.Helper()
+	var heads, roots, links, distinct int
+	if err := s.pool.QueryRow(t.Context(), `SELECT
+		count(*) FILTER (WHERE superseded_by IS NULL),
+		count(*) FILTER (WHERE supersedes IS NULL),
+		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
+		t.Fatal(err)
 	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	if heads != chains || roots != chains || links != n-chains || distinct != n-chains {
+		t.Errorf("%d heads, %d roots, %d links (%d distinct); want %d, %d, %d, %d",
+			heads, roots, links, distinct, chains, chains, n-chains, n-chains)
+	}
 }
 
 func TestReplicasDuplicateWebhookOneDecision(t *testing.T) {
@@ -49,7 +50,7 @@ func TestReplicasDuplicateWebhookOneDecision(t *testing.T) {
 	stored := make([]gate.Decision, n)
 	created := make([]bool, n)
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		stored[i], created[i], errs[i] = r[i%2].RecordDecision(t.Context(), sent[i])
 	})
 	winner := ""
@@ -79,7 +80,7 @@ func TestReplicasResubmissionsFormOneChain(t *testing.T) {
 	r := replicas(t)
 	const n = 30
 	errs := make([]error, n)
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		_, _, errs[i] = r[i%2].RecordDecision(t.Context(),
 			storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), "OSS-1"))
 	})
@@ -89,16 +90,7 @@ func TestReplicasResubmissionsFormOneChain(t *testing.T) {
 		}
 	}
 	// One head, one root, and every other decision superseded exactly once.
-	var heads, roots, links, distinct int
-	if err := r[1].pool.QueryRow(t.Context(), `SELECT
-		count(*) FILTER (WHERE superseded_by IS NULL),
-		count(*) FILTER (WHERE supersedes IS NULL),
-		count(supersedes), count(DISTINCT supersedes) FROM decisions`).Scan(&heads, &roots, &links, &distinct); err != nil {
-		t.Fatal(err)
-	}
-	if heads != 1 || roots != 1 || links != n-1 || distinct != n-1 {
-		t.Errorf("%d heads, %d roots, %d links (%d distinct); want 1, 1, %d, %d", heads, roots, links, distinct, n-1, n-1)
-	}
+	checkChains(t, r[1], 1, n)
 }
 
 func TestReplicasCloseReviewOneWinner(t *testing.T) {
@@ -114,7 +106,7 @@ func TestReplicasCloseReviewOneWinner(t *testing.T) {
 	for i := range nexts {
 		nexts[i] = storetest.NewDecision("client-a", "", "OSS-1")
 	}
-	together(n, func(i int) {
+	storetest.Together(n, func(i int) {
 		rv := gate.Review{State: gate.ReviewClosed, Action: gate.ActionOverride, Note: "Data BPJS sudah diperbarui.",
 			By: fmt.Sprintf("reviewer-%d", i), At: time.Now()}
 		cb := gate.Callback{DecisionID: nexts[i].ID, ClientID: "client-a", URL: "https://licensing.example/hooks",
@@ -172,7 +164,7 @@ func TestReplicasClaimCallbacksDisjoint(t *testing.T) {
 	const claimers = 12
 	var mu sync.Mutex
 	claimed := map[string]int{}
-	together(claimers, func(i int) {
+	storetest.Together(claimers, func(i int) {
 		for {
 			got, err := r[i%2].ClaimCallbacks(ctx, now, time.Minute, 3)
 			if err != nil {

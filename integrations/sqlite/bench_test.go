@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
@@ -17,14 +15,7 @@ import (
 func BenchmarkRecordDecision(b *testing.B) {
 	b.Run("serial", func(b *testing.B) {
 		s, _ := openTemp(b)
-		i := 0
-		for b.Loop() {
-			d := storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i/10))
-			i++
-			if _, created, err := s.RecordDecision(b.Context(), d); err != nil || !created {
-				b.Fatalf("RecordDecision: created %v, %v", created, err)
-			}
-		}
+		storetest.BenchRecordDecision(b, s)
 	})
 	b.Run("parallel", func(b *testing.B) { benchParallel(b, 1) })
 	// 8×GOMAXPROCS goroutines: concurrent decisions share group commits.
@@ -32,19 +23,6 @@ func BenchmarkRecordDecision(b *testing.B) {
 }
 
 func benchParallel(b *testing.B, p int) {
-	{
-		s, _ := openTemp(b)
-		var n atomic.Int64
-		b.SetParallelism(p)
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				i := n.Add(1)
-				d := storetest.NewDecision("client-a", fmt.Sprintf("msg_%d", i), fmt.Sprintf("OSS-%d", i/10))
-				if _, created, err := s.RecordDecision(b.Context(), d); err != nil || !created {
-					b.Errorf("RecordDecision: created %v, %v", created, err)
-					return
-				}
-			}
-		})
-	}
+	s, _ := openTemp(b)
+	storetest.BenchRecordDecisionParallel(b, s, p)
 }

@@ -7,8 +7,5 @@ import (
 )
 
 func TestImportConformance(t *testing.T) {
-	storetest.RunImports(t, func(t *testing.T) storetest.ImportStore {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.RunImports(t, func(t *testing.T) storetest.ImportStore { return openFresh(t) })
 }

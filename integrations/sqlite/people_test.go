@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,10 +9,7 @@ import (
 )
 
 func TestPeopleConformance(t *testing.T) {
-	storetest.RunPeople(t, func(t *testing.T) storetest.PeopleStore {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.RunPeople(t, func(t *testing.T) storetest.PeopleStore { return openFresh(t) })
 }
 
 // TestReviewActionsAreKept checks the review history, which no gate
@@ -64,22 +60,8 @@ func TestReviewActionsAreKept(t *testing.T) {
 // TestMigrateKeepsEarlierDecisions migrates a database written by the first
 // two migrations: its reviews are found by the queries of the later ones.
 func TestMigrateKeepsEarlierDecisions(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "jkngate.db")
-	s, err := Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMigratedBefore(t, "0003")
 	ctx := t.Context()
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE schema_migrations (name TEXT NOT NULL PRIMARY KEY,
-		applied_at TEXT NOT NULL) STRICT`); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range MigrationNames()[:2] {
-		if err := s.applyMigration(ctx, name); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// A row as the 0001/0002 schema stored it (today's code writes columns
 	// that schema lacks, so the row is written by hand).
 	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
@@ -100,8 +82,5 @@ func TestMigrateKeepsEarlierDecisions(t *testing.T) {
 }
 
 func TestRetentionConformance(t *testing.T) {
-	storetest.RunRetention(t, func(t *testing.T) storetest.RetentionStore {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.RunRetention(t, func(t *testing.T) storetest.RetentionStore { return openFresh(t) })
 }

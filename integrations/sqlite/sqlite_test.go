@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -26,11 +25,41 @@ func openTemp(t testing.TB) (*Store, string) {
 	return s, path
 }
 
+// openFresh is openTemp for callers that do not need the file's path, as
+// the conformance suites.
+func openFresh(t testing.TB) *Store {
+	t.Helper()
+	s, _ := openTemp(t)
+	return s
+}
+
+// openMigratedBefore opens a store on a new file in t's temp directory
+// with the schema as the migrations before first (a name prefix such as
+// "0007") left it: for tests of what a later migration does to older data.
+func openMigratedBefore(t *testing.T, first string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "jkngate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.writer.ExecContext(t.Context(), `CREATE TABLE schema_migrations (name TEXT NOT NULL PRIMARY KEY,
+		applied_at TEXT NOT NULL) STRICT`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range MigrationNames() {
+		if name >= first {
+			break
+		}
+		if err := s.applyMigration(t.Context(), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) gate.Store {
-		s, _ := openTemp(t)
-		return s
-	})
+	storetest.Run(t, func(t *testing.T) gate.Store { return openFresh(t) })
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
@@ -38,22 +67,12 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatalf("second Migrate: %v", err)
 	}
-	var names []string
 	rows, err := s.readers.QueryContext(t.Context(), `SELECT name FROM schema_migrations ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	names := storetest.Strings(t, rows)
 	if !slices.Equal(names, MigrationNames()) {
 		t.Errorf("schema_migrations holds %v, want each of %v once", names, MigrationNames())
 	}
@@ -97,15 +116,7 @@ func TestClosedStoreIsUnavailable(t *testing.T) {
 
 func TestCancelledContextIsUnavailable(t *testing.T) {
 	s, _ := openTemp(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(ctx, d); !errors.Is(err, gate.ErrUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Errorf("RecordDecision with a cancelled context: %v, want KindUnavailable wrapping context.Canceled", err)
-	}
-	if _, err := s.Decision(t.Context(), d.ID); !errors.Is(err, gate.ErrNotFound) {
-		t.Errorf("after a cancelled RecordDecision, Decision: %v, want KindNotFound", err)
-	}
+	storetest.CheckCancelledContextUnavailable(t, s)
 }
 
 func TestDuplicateDecisionIDIsConflict(t *testing.T) {
@@ -171,26 +182,5 @@ func TestDecisionSurvivesReopen(t *testing.T) {
 // details read back as int, not float64.
 func TestDetailIntegersReadBackAsInt(t *testing.T) {
 	s, _ := openTemp(t)
-	d := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Decision(t.Context(), d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	details := got.Reasons[0].Details
-	if v, ok := details["declared"].(int); !ok || v != 52 {
-		t.Errorf("declared = %#v, want int 52", details["declared"])
-	}
-	if v, ok := details["arrears_amount"].(int); !ok || v != 12_345_678_901 {
-		t.Errorf("arrears_amount = %#v, want int 12345678901", details["arrears_amount"])
-	}
-	if v, ok := details["coverage"].(float64); !ok || v != 0.77 {
-		t.Errorf("coverage = %#v, want float64 0.77", details["coverage"])
-	}
-	nested, _ := details["nested"].(map[string]any)
-	if v, ok := nested["months"].(int); !ok || v != 4 {
-		t.Errorf("nested.months = %#v, want int 4", nested["months"])
-	}
+	storetest.CheckDetailIntegersAsInt(t, s)
 }

@@ -51,6 +51,15 @@ func (s *jwksServer) serve(status int, body []byte) {
 	s.mu.Unlock()
 }
 
+// wantFetches fails t unless the server has been asked want times so far;
+// when says at what point, or why that many.
+func (s *jwksServer) wantFetches(t *testing.T, want int64, when string) {
+	t.Helper()
+	if got := s.hits.Load(); got != want {
+		t.Errorf("%d fetches %s, want %d", got, when, want)
+	}
+}
+
 // clock is a settable time source safe for concurrent use.
 type clock struct{ ns atomic.Int64 }
 
@@ -90,11 +99,18 @@ func startRemote(t *testing.T, url string, c *clock) *Remote {
 	return r
 }
 
-func TestRemoteRotation(t *testing.T) {
+// startRemoteServing starts a test server serving k.rsa1's public key
+// under kid, and a Remote on a fake clock that has fetched it once.
+func startRemoteServing(t *testing.T, kid string) (testKeys, *jwksServer, *clock, *Remote) {
+	t.Helper()
 	k := mustKeys(t)
-	srv := newJWKSServer(t, jwksDoc(t, jwkRSA("old", &k.rsa1.PublicKey)))
+	srv := newJWKSServer(t, jwksDoc(t, jwkRSA(kid, &k.rsa1.PublicKey)))
 	c := newClock()
-	r := startRemote(t, srv.URL, c)
+	return k, srv, c, startRemote(t, srv.URL, c)
+}
+
+func TestRemoteRotation(t *testing.T) {
+	k, srv, c, r := startRemoteServing(t, "old")
 	ctx := t.Context()
 	if _, err := r.Key(ctx, "old", RS256); err != nil {
 		t.Fatal(err)
@@ -113,16 +129,11 @@ func TestRemoteRotation(t *testing.T) {
 	if _, err := r.Key(ctx, "old", RS256); !errors.Is(err, ErrKeyNotFound) {
 		t.Errorf("old kid after rotation: %v, want ErrKeyNotFound", err)
 	}
-	if got := srv.hits.Load(); got != 2 {
-		t.Errorf("%d fetches, want 2 (start, one for the new kid; the old kid asked too soon)", got)
-	}
+	srv.wantFetches(t, 2, "(start, one for the new kid; the old kid asked too soon)")
 }
 
 func TestRemoteUnknownKidRefreshIsBounded(t *testing.T) {
-	k := mustKeys(t)
-	srv := newJWKSServer(t, jwksDoc(t, jwkRSA("a", &k.rsa1.PublicKey)))
-	c := newClock()
-	r := startRemote(t, srv.URL, c)
+	_, srv, c, r := startRemoteServing(t, "a")
 	ctx := t.Context()
 
 	// Within MinFetchInterval of the start: no fetch at all.
@@ -146,9 +157,7 @@ func TestRemoteUnknownKidRefreshIsBounded(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := srv.hits.Load(); got != 2 {
-		t.Errorf("%d fetches after a burst, want 2", got)
-	}
+	srv.wantFetches(t, 2, "after a burst")
 
 	// A key of the wrong type, or an algorithm no key serves, never fetches.
 	c.advance(time.Hour)
@@ -158,16 +167,11 @@ func TestRemoteUnknownKidRefreshIsBounded(t *testing.T) {
 	if _, err := r.Key(ctx, "x", "HS256"); !errors.Is(err, ErrAlgorithm) {
 		t.Errorf("err %v, want ErrAlgorithm", err)
 	}
-	if got := srv.hits.Load(); got != 2 {
-		t.Errorf("%d fetches, want still 2", got)
-	}
+	srv.wantFetches(t, 2, "after a wrong type and an unserved algorithm (still 2)")
 }
 
 func TestRemoteKeepsLastGoodSet(t *testing.T) {
-	k := mustKeys(t)
-	srv := newJWKSServer(t, jwksDoc(t, jwkRSA("a", &k.rsa1.PublicKey)))
-	c := newClock()
-	r := startRemote(t, srv.URL, c)
+	_, srv, c, r := startRemoteServing(t, "a")
 	ctx := t.Context()
 	for _, bad := range []struct {
 		status int

@@ -45,17 +45,26 @@ func TestSharedTierHoldsNoIdentifierOrPlainText(t *testing.T) {
 	}
 }
 
+// sealedWithOldKey returns a shared tier holding testNIK's participant,
+// sealed by a replica whose current key is otherKey (the key a rotation
+// retires), and that replica's keys.
+func sealedWithOldKey(t *testing.T) (*mapTier, *Keys) {
+	t.Helper()
+	tier := newMapTier()
+	oldKeys, _ := NewKeys(otherKey)
+	writer, _ := newTestRegistry(t, &fakeInner{}, newClock(), Options{Shared: tier, Keys: oldKeys})
+	if _, err := writer.Participant(context.Background(), testNIK); err != nil {
+		t.Fatal(err)
+	}
+	return tier, oldKeys
+}
+
 // After a rotation (new key current, old key previous) entries sealed with
 // the old key are still served; a replica without the old key misses them
 // quietly; a tampered or moved value is a counted miss, never an error.
 func TestSharedTierKeyRotation(t *testing.T) {
 	ctx := context.Background()
-	tier := newMapTier()
-	oldKeys, _ := NewKeys(otherKey)
-	writer, _ := newTestRegistry(t, &fakeInner{}, newClock(), Options{Shared: tier, Keys: oldKeys})
-	if _, err := writer.Participant(ctx, testNIK); err != nil {
-		t.Fatal(err)
-	}
+	tier, oldKeys := sealedWithOldKey(t)
 
 	tests := []struct {
 		name       string
@@ -127,12 +136,7 @@ func TestKeysRequiredAndChecked(t *testing.T) {
 // InvalidateEmployer drops entries under previous keys too.
 func TestInvalidateDropsEntriesUnderPreviousKeys(t *testing.T) {
 	ctx := context.Background()
-	tier := newMapTier()
-	oldKeys, _ := NewKeys(otherKey)
-	writer, _ := newTestRegistry(t, &fakeInner{}, newClock(), Options{Shared: tier, Keys: oldKeys})
-	if _, err := writer.Participant(ctx, testNIK); err != nil {
-		t.Fatal(err)
-	}
+	tier, _ := sealedWithOldKey(t)
 	r, _ := newTestRegistry(t, &fakeInner{}, newClock(), Options{Shared: tier, Keys: testKeys(t, otherKey)})
 	if err := r.InvalidateEmployer(ctx, testNIB, testNIK); err != nil {
 		t.Fatal(err)

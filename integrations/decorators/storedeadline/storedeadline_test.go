@@ -11,6 +11,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/decorators/storedeadline"
 	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
+	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
 // hung is a store that never answers: every call waits for its context to
@@ -109,15 +110,7 @@ func (h *hung) EraseWorkerData(ctx context.Context, _ time.Time, _ int) (int, er
 // guard: the decorator did not bound it.
 func returns(t *testing.T, name string, call func() error) error {
 	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- call() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s hung", name)
-		return nil
-	}
+	return storetest.Returns(t, name, 10*time.Second, call)
 }
 
 // Every call to a store that never answers returns, with an error, once the

@@ -22,20 +22,14 @@ type ImportStore interface {
 // all-or-nothing application, the history, and the rechecks an import
 // schedules. open must return a fresh, empty, migrated store per subtest.
 func RunImports(t *testing.T, open func(t *testing.T) ImportStore) {
-	tests := []struct {
-		name string
-		test func(t *testing.T, s ImportStore)
-	}{
+	runSuite(t, open, []suiteTest[ImportStore]{
 		{"EmployersNewerOnly", testImportEmployersNewerOnly},
 		{"ParticipantsNewerOnly", testImportParticipantsNewerOnly},
 		{"FailedApplyChangesNothing", testImportAllOrNothing},
 		{"HistoryNewestFirst", testImportHistory},
 		{"RechecksAfterParticipants", testImportRechecksParticipants},
 		{"RechecksAfterEmployers", testImportRechecksEmployers},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
-	}
+	})
 }
 
 var importAt = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)

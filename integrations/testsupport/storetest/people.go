@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -24,10 +25,7 @@ type PeopleStore interface {
 // its cleanup with t.Cleanup. Claims take the suite's own clock (times in
 // November 2026), so no test sleeps.
 func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
-	tests := []struct {
-		name string
-		test func(t *testing.T, s PeopleStore)
-	}{
+	runSuite(t, open, []suiteTest[PeopleStore]{
 		{"ScopeLimitsEveryQuery", testScope},
 		{"ListFilters", testListFilters},
 		{"ListLimit", testListLimit},
@@ -51,10 +49,7 @@ func RunPeople(t *testing.T, open func(t *testing.T) PeopleStore) {
 		{"DueRechecks", testDueRechecks},
 		{"Audit", testAudit},
 		{"AuditLimit", testAuditLimit},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
-	}
+	})
 }
 
 // t0 is the suite's clock: claims are made at t0 plus some offset.
@@ -92,12 +87,40 @@ func callbackFor(d gate.Decision, next time.Time) gate.Callback {
 		State: gate.CallbackPending, NextAttempt: next}
 }
 
-func ids(ds []gate.Decision) []string {
-	out := make([]string, len(ds))
-	for i, d := range ds {
-		out[i] = d.ID
+// pluck returns f of each of xs, in order.
+func pluck[T, V any](xs []T, f func(T) V) []V {
+	out := make([]V, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
+}
+
+// listed returns what list answers for filter f, failing t (naming the
+// method, what, and f) on an error.
+func listed[F, T any](t *testing.T, what string, list func(context.Context, F) ([]T, error), f F) []T {
+	t.Helper()
+	got, err := list(t.Context(), f)
+	if err != nil {
+		t.Fatalf("%s(%+v): %v", what, f, err)
+	}
+	return got
+}
+
+// claimed returns what claim answers at now, failing t (naming the method,
+// what) on an error.
+func claimed[T any](t *testing.T, what string, claim func(context.Context, time.Time, time.Duration, int) ([]T, error),
+	now time.Time, lease time.Duration, limit int) []T {
+	t.Helper()
+	got, err := claim(t.Context(), now, lease, limit)
+	if err != nil {
+		t.Fatalf("%s(%v): %v", what, now, err)
+	}
+	return got
+}
+
+func ids(ds []gate.Decision) []string {
+	return pluck(ds, func(d gate.Decision) string { return d.ID })
 }
 
 // newestFirst returns the ids of ds in reverse, as listings order them (the
@@ -110,11 +133,7 @@ func newestFirst(ds ...gate.Decision) []string {
 
 func list(t *testing.T, s PeopleStore, f gate.DecisionFilter) []string {
 	t.Helper()
-	got, err := s.ListDecisions(t.Context(), f)
-	if err != nil {
-		t.Fatalf("ListDecisions(%+v): %v", f, err)
-	}
-	return ids(got)
+	return ids(listed(t, "ListDecisions", s.ListDecisions, f))
 }
 
 func each(t *testing.T, s PeopleStore, f gate.DecisionFilter) []string {
@@ -131,29 +150,17 @@ func each(t *testing.T, s PeopleStore, f gate.DecisionFilter) []string {
 
 func reviews(t *testing.T, s PeopleStore, f gate.ReviewFilter) []string {
 	t.Helper()
-	got, err := s.ListReviews(t.Context(), f)
-	if err != nil {
-		t.Fatalf("ListReviews(%+v): %v", f, err)
-	}
-	return ids(got)
+	return ids(listed(t, "ListReviews", s.ListReviews, f))
 }
 
 func claimCallbacks(t *testing.T, s PeopleStore, now time.Time, lease time.Duration, limit int) []gate.Callback {
 	t.Helper()
-	got, err := s.ClaimCallbacks(t.Context(), now, lease, limit)
-	if err != nil {
-		t.Fatalf("ClaimCallbacks(%v): %v", now, err)
-	}
-	return got
+	return claimed(t, "ClaimCallbacks", s.ClaimCallbacks, now, lease, limit)
 }
 
 func claimRechecks(t *testing.T, s PeopleStore, now time.Time, lease time.Duration, limit int) []gate.Recheck {
 	t.Helper()
-	got, err := s.ClaimRechecks(t.Context(), now, lease, limit)
-	if err != nil {
-		t.Fatalf("ClaimRechecks(%v): %v", now, err)
-	}
-	return got
+	return claimed(t, "ClaimRechecks", s.ClaimRechecks, now, lease, limit)
 }
 
 // checkIDs fails t when got and want differ (nil and empty are equal).

@@ -13,19 +13,11 @@ import (
 
 func listAudit(t *testing.T, s PeopleStore, f gate.AuditFilter) []gate.AuditEntry {
 	t.Helper()
-	got, err := s.ListAudit(t.Context(), f)
-	if err != nil {
-		t.Fatalf("ListAudit(%+v): %v", f, err)
-	}
-	return got
+	return listed(t, "ListAudit", s.ListAudit, f)
 }
 
 func auditIDs(es []gate.AuditEntry) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.ID
-	}
-	return out
+	return pluck(es, func(e gate.AuditEntry) string { return e.ID })
 }
 
 func testAudit(t *testing.T, s PeopleStore) {

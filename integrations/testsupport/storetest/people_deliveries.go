@@ -10,11 +10,7 @@ import (
 // listCallbacks lists deliveries or fails the test.
 func listCallbacks(t *testing.T, s PeopleStore, f gate.CallbackFilter) []gate.Callback {
 	t.Helper()
-	got, err := s.ListCallbacks(t.Context(), f)
-	if err != nil {
-		t.Fatalf("ListCallbacks(%+v): %v", f, err)
-	}
-	return got
+	return listed(t, "ListCallbacks", s.ListCallbacks, f)
 }
 
 // testDeliveries covers the admin's view of the outbox: listing by state,

@@ -27,11 +27,7 @@ func enqueue(t *testing.T, s PeopleStore, n int, due func(i int) time.Time) gate
 }
 
 func urls(cbs []gate.Callback) []string {
-	out := make([]string, len(cbs))
-	for i, c := range cbs {
-		out[i] = c.URL
-	}
-	return out
+	return pluck(cbs, func(c gate.Callback) string { return c.URL })
 }
 
 func hookURLs(from, to int) []string {
@@ -54,7 +50,7 @@ func testClaimCallbacks(t *testing.T, s PeopleStore) {
 	const claimers = 8
 	var mu sync.Mutex
 	byURL := map[string]int{}
-	parallel(claimers, func(i int) {
+	Together(claimers, func(i int) {
 		cbs, err := s.ClaimCallbacks(t.Context(), second(20), time.Minute, 2)
 		if err != nil {
 			t.Errorf("claimer %d: %v", i, err)
@@ -189,7 +185,7 @@ func testConcurrentClaimRechecks(t *testing.T, s PeopleStore) {
 	}
 	var mu sync.Mutex
 	got := map[string]int{}
-	parallel(n, func(int) {
+	Together(n, func(int) {
 		rcs, err := s.ClaimRechecks(t.Context(), t0, time.Minute, 1)
 		if err != nil {
 			t.Errorf("ClaimRechecks: %v", err)

@@ -188,7 +188,7 @@ func testKeysetPagination(t *testing.T, s PeopleStore) {
 			break
 		}
 		cursor = ids[len(ids)-1]
-		parallel(3, func(i int) {
+		Together(3, func(i int) {
 			if _, _, err := s.RecordDecision(t.Context(),
 				decisionFor(fmt.Sprintf("OSS-%d", (page*3+i)%9), "1275", gate.OutcomeDeny)); err != nil {
 				t.Errorf("RecordDecision between pages: %v", err)

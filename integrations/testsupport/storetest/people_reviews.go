@@ -217,7 +217,7 @@ func testConcurrentCloseReview(t *testing.T, s PeopleStore) {
 		nexts[i] = successor(d, gate.OutcomeAllow)
 	}
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Together(n, func(i int) {
 		errs[i] = s.CloseReview(t.Context(), d.ID, review(gate.ActionOverride, fmt.Sprintf("reviewer-%d", i)),
 			&nexts[i], []gate.Callback{callbackFor(nexts[i], t0)})
 	})

@@ -28,10 +28,7 @@ import (
 // Run runs the suite. open must return a fresh, empty, migrated store for
 // each subtest, and register its cleanup with t.Cleanup.
 func Run(t *testing.T, open func(t *testing.T) gate.Store) {
-	tests := []struct {
-		name string
-		test func(t *testing.T, s gate.Store)
-	}{
+	runSuite(t, open, []suiteTest[gate.Store]{
 		{"RecordAndReadBack", testRecordAndReadBack},
 		{"ReviewRoundTrips", testReviewRoundTrips},
 		{"DecisionNotFound", testDecisionNotFound},
@@ -43,7 +40,17 @@ func Run(t *testing.T, open func(t *testing.T) gate.Store) {
 		{"ConcurrentResubmissionsFormOneChain", testConcurrentResubmissions},
 		{"ApplicationIDsArePerClient", testApplicationsPerClient},
 		{"Ping", testPing},
-	}
+	})
+}
+
+// suiteTest is one named test of a suite over stores of type S.
+type suiteTest[S any] struct {
+	name string
+	test func(t *testing.T, s S)
+}
+
+// runSuite runs each test as a subtest of t on a store of its own, from open.
+func runSuite[S any](t *testing.T, open func(t *testing.T) S, tests []suiteTest[S]) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}

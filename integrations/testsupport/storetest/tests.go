@@ -112,19 +112,18 @@ func testOtherClient(t *testing.T, s gate.Store) {
 	}
 }
 
-// parallel runs f(0..n-1) on n goroutines released at the same moment.
-func parallel(n int, f func(i int)) {
+// Together runs f(0..n-1) on n goroutines released at the same moment,
+// and returns when all have returned: for tests of concurrent calls.
+func Together(n int, f func(i int)) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	ready.Add(n)
-	done.Add(n)
 	for i := range n {
-		go func() {
-			defer done.Done()
+		done.Go(func() {
 			ready.Done()
 			<-start
 			f(i)
-		}()
+		})
 	}
 	ready.Wait()
 	close(start)
@@ -143,7 +142,7 @@ func testConcurrentSameDelivery(t *testing.T, s gate.Store) {
 		sent[i] = NewDecision("client-a", "msg_1", "OSS-1")
 	}
 	results := make([]result, n)
-	parallel(n, func(i int) {
+	Together(n, func(i int) {
 		d, created, err := s.RecordDecision(t.Context(), sent[i])
 		results[i] = result{d, created, err}
 	})
@@ -207,7 +206,7 @@ func testConcurrentResubmissions(t *testing.T, s gate.Store) {
 	const n = 20
 	ids := make([]string, n)
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Together(n, func(i int) {
 		d := NewDecision("client-a", fmt.Sprintf("msg_%d", i), "OSS-1")
 		ids[i] = d.ID
 		_, _, errs[i] = s.RecordDecision(t.Context(), d)
