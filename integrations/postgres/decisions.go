@@ -103,8 +103,8 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 	}
 	// The new decision is d as the store holds it: built from d, without
 	// decoding the documents just encoded from it, unless d holds a value
-	// whose JSON round trip asStored does not mirror.
-	if stored, ok := asStored(d, got.Supersedes); ok {
+	// whose JSON round trip storesql.AsStored does not mirror.
+	if stored, ok := storesql.AsStored(d, deref(got.Supersedes), columnTime); ok {
 		return stored, true, nil
 	}
 	row.Supersedes = got.Supersedes

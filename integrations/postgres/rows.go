@@ -57,6 +57,18 @@ func optionalTime(t time.Time) *time.Time {
 	return &t
 }
 
+// columnTime is t as a timestamptz column reads back (dbTime), for
+// storesql.AsStored.
+func columnTime(t time.Time) (time.Time, bool) { return dbTime(t), true }
+
+// deref is the text of a nullable column: "" for NULL.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 // utc returns t in UTC, or the zero time for nil. pgx returns timestamptz
 // values in time.Local.
 func utc(t *time.Time) time.Time {

@@ -61,7 +61,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 	}
 	// d is what was stored, with the Supersedes the writer chose: no need
 	// to decode what encodeDecision has just encoded.
-	if stored, ok := readBack(d, res.row.Supersedes.String); ok {
+	if stored, ok := storesql.AsStored(d, res.row.Supersedes.String, columnTime); ok {
 		return stored, true, nil
 	}
 	// Decoding what encodeDecision just made cannot fail short of a bug; if

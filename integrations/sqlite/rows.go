@@ -25,6 +25,14 @@ func formatOptionalTime(t time.Time) string {
 	return formatTime(t)
 }
 
+// columnTime is t as a time column reads back, for storesql.AsStored: in
+// UTC, no monotonic reading; false for a year the fixed-width layout cannot
+// hold.
+func columnTime(t time.Time) (time.Time, bool) {
+	t = t.UTC()
+	return t, t.Year() >= 0 && t.Year() <= 9999
+}
+
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
