@@ -78,8 +78,8 @@ func utc(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// encodeDecision turns d into its stored form. It fails only for details
-// that encoding/json cannot encode, which is a bug in whoever built them.
+// encodeDecision turns d into its stored form. It fails as
+// storesql.EncodeDocuments does (a *gate.Error of KindInternal).
 func encodeDecision(d gate.Decision) (decisionRow, error) {
 	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {

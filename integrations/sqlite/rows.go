@@ -94,8 +94,8 @@ func (r *decisionRow) scan(row interface{ Scan(...any) error }) error {
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// encodeDecision turns d into its stored form. It fails only for details
-// that encoding/json cannot encode, which is a bug in whoever built them.
+// encodeDecision turns d into its stored form. It fails as
+// storesql.EncodeDocuments does (a *gate.Error of KindInternal).
 func encodeDecision(d gate.Decision) (decisionRow, error) {
 	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {
