@@ -123,6 +123,35 @@ func CorruptRow(what string, err error) error {
 	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
 }
 
+// MaskedApplication is one change of the retention job: decision ID's
+// application document with its workers' NIKs masked (nil: NULL).
+type MaskedApplication struct {
+	ID          string
+	Application *string
+}
+
+// ReadMasked reads a row of a decision's id and application document (NULL
+// or not) as its MaskedApplication (MaskWorkers). Errors are the driver's
+// from Scan as they are, else *gate.Error of KindInternal: corrupt_decision
+// when the document cannot be decoded, unencodable_decision when the
+// masked one cannot be encoded.
+func ReadMasked(rows Rows) (MaskedApplication, error) {
+	var id string
+	var raw *string
+	if err := rows.Scan(&id, &raw); err != nil {
+		return MaskedApplication{}, err
+	}
+	app, err := DecodeApplication(raw)
+	if err != nil {
+		return MaskedApplication{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "decision %s: application: %w", id, err)
+	}
+	enc, err := EncodeApplication(MaskWorkers(app))
+	if err != nil {
+		return MaskedApplication{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision, "decision %s: %w", id, err)
+	}
+	return MaskedApplication{ID: id, Application: enc}, nil
+}
+
 // MaskWorkers returns app with each worker's NIK masked (gate.MaskNIK):
 // what the retention job leaves of a decided application.
 func MaskWorkers(app gate.Application) gate.Application {
