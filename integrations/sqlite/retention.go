@@ -3,14 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
-	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
-
-var _ gate.RetentionStore = (*Store)(nil)
 
 // EraseWorkerData masks the listed workers' NIKs in the stored application
 // of up to limit decisions decided before cutoff that still hold a full NIK,
@@ -27,13 +23,7 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 			return translate(what, err)
 		}
 		defer rows.Close()
-		changes, err := storesql.Collect(rows, func(rows storesql.Rows) (storesql.MaskedApplication, error) {
-			c, err := storesql.ReadMasked(rows)
-			if err != nil && !errors.As(err, new(*gate.Error)) {
-				return c, translate(what, err) // the driver's
-			}
-			return c, err
-		}, failed(what))
+		changes, err := storesql.Collect(rows, storesql.Translating(storesql.ReadMasked, translate, what), failed(what))
 		if err != nil {
 			return err
 		}
