@@ -141,26 +141,36 @@ var (
 // detail returns a copy of v as decisiondoc.DecodeReasons reads it back
 // from JSON.
 func (c *checker) detail(v any) any {
-	switch v := v.(type) {
+	switch x := v.(type) {
 	case nil:
 		return nil
+	case string: // the common kinds first, without reflection or a new box
+		c.strings(x)
+		return v
+	case bool, int:
+		return v
+	case float64:
+		if i, ok := jsonInt(x); ok {
+			return i
+		}
+		return v
 	case map[string]any:
-		if v == nil {
+		if x == nil {
 			return nil // null
 		}
-		m := make(map[string]any, len(v))
-		for k, x := range v {
+		m := make(map[string]any, len(x))
+		for k, e := range x {
 			c.strings(k)
-			m[k] = c.detail(x)
+			m[k] = c.detail(e)
 		}
 		return m
 	case []any:
-		if v == nil {
+		if x == nil {
 			return nil
 		}
-		s := make([]any, len(v))
-		for i, x := range v {
-			s[i] = c.detail(x)
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = c.detail(e)
 		}
 		return s
 	}
@@ -186,26 +196,29 @@ func (c *checker) detail(v any) any {
 		}
 		return float64(rv.Uint())
 	case reflect.Float64:
-		return jsonFloat(rv.Float())
+		if i, ok := jsonInt(rv.Float()); ok {
+			return i
+		}
+		return rv.Float()
 	}
 	c.ok = false
 	return v
 }
 
-// jsonFloat is f as decisiondoc reads it back: an int when encoding/json
-// writes it as digits that fit an int, else f. encoding/json writes an
-// integral float below 1e21 without a fraction or an exponent, as its
-// shortest decimal digits padded with zeros, which above 2^53 are not f's
-// exact value.
-func jsonFloat(f float64) any {
+// jsonInt reports whether decisiondoc reads f back as an int, and which:
+// when encoding/json writes it as digits that fit an int. encoding/json
+// writes an integral float below 1e21 without a fraction or an exponent,
+// as its shortest decimal digits padded with zeros, which above 2^53 are
+// not f's exact value.
+func jsonInt(f float64) (int, bool) {
 	if f != math.Trunc(f) || math.Abs(f) >= 1e21 { // also NaN and ±Inf, which encoding/json refuses
-		return f
+		return 0, false
 	}
 	if math.Abs(f) < 1<<53 {
-		return int(f)
+		return int(f), true
 	}
 	if i, err := strconv.ParseInt(strconv.FormatFloat(f, 'f', -1, 64), 10, 64); err == nil && int64(int(i)) == i {
-		return int(i)
+		return int(i), true
 	}
-	return f
+	return 0, false
 }
