@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
@@ -93,10 +94,14 @@ func TestColumnTime(t *testing.T) {
 }
 
 // TestRecordDecisionAnswersAsItReadsBack: what RecordDecision returns is
-// exactly what Decision reads back, for an odd decision.
+// exactly what Decision reads back, for the engine's decisions and an odd
+// one, which storesql.AsStored builds without decoding.
 func TestRecordDecisionAnswersAsItReadsBack(t *testing.T) {
 	s, _ := openTemp(t)
 	for _, d := range append(engineDecisions(), oddDecision()) {
+		if _, ok := storesql.AsStored(d, "", columnTime); !ok {
+			t.Errorf("decision %s: storesql.AsStored refused it, so RecordDecision decodes it", d.ID)
+		}
 		stored, created, err := s.RecordDecision(t.Context(), d)
 		if err != nil || !created {
 			t.Fatalf("RecordDecision: %v, %v", created, err)
