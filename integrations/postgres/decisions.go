@@ -73,14 +73,9 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // failed (nothing is recorded then); KindInternal for details that cannot be
 // encoded as JSON.
 func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decision, bool, error) {
-	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-			"a decision to record needs an id, a client id and a webhook id")
-	}
-	row, err := encodeDecision(d)
+	row, err := storesql.EncodeNew(d, encodeDecision)
 	if err != nil {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
-			"could not encode decision %s: %w", d.ID, err)
+		return gate.Decision{}, false, err
 	}
 	r := &recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)}
 	res := s.group.record(r)
@@ -103,8 +98,8 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 	}
 	// The new decision is d as the store holds it: built from d, without
 	// decoding the documents just encoded from it, unless d holds a value
-	// whose JSON round trip asStored does not mirror.
-	if stored, ok := asStored(d, got.Supersedes); ok {
+	// whose JSON round trip storesql.AsStored does not mirror.
+	if stored, ok := storesql.AsStored(d, deref(got.Supersedes), columnTime); ok {
 		return stored, true, nil
 	}
 	row.Supersedes = got.Supersedes
@@ -165,8 +160,7 @@ func decisionForWebhook(ctx context.Context, db queryRower, clientID, webhookID 
 func insertDecision(ctx context.Context, tx pgx.Tx, d gate.Decision) (decisionRow, error) {
 	row, err := encodeDecision(d)
 	if err != nil {
-		return decisionRow{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
-			"could not encode decision %s: %w", d.ID, err)
+		return decisionRow{}, err
 	}
 	_, err = tx.Exec(ctx, insertDecisionSQL, row.args()...)
 	if err != nil {

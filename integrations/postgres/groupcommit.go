@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 )
 
 // maxBatch bounds how many decisions one group commit holds. A batch never
@@ -107,8 +108,6 @@ func (w *groupWriter) close(wait time.Duration) {
 	w.cancel()
 }
 
-var errStoreClosed = errors.New("the store is closed")
-
 // record queues r and waits for its result. A caller whose context ends
 // before the writer took its decision into a batch leaves with a
 // KindUnavailable error and nothing is recorded. A caller whose context
@@ -117,12 +116,8 @@ var errStoreClosed = errors.New("the store is closed")
 // retry of the delivery will then find it.
 func (w *groupWriter) record(r *recordReq) recordResult {
 	const what = "record the decision"
-	select {
-	case w.queue <- r:
-	case <-r.ctx.Done():
-		return recordResult{err: unavailable(what, r.ctx.Err())}
-	case <-w.quit:
-		return recordResult{err: unavailable(what, errStoreClosed)}
+	if err := batch.Put(r.ctx, w.queue, w.quit, r); err != nil {
+		return recordResult{err: unavailable(what, err)}
 	}
 	select {
 	case res := <-r.done:
@@ -130,7 +125,7 @@ func (w *groupWriter) record(r *recordReq) recordResult {
 	case <-w.done:
 		// The writer stopped; r may still be in the queue, never to be taken.
 		if r.state.CompareAndSwap(reqQueued, reqAbandoned) {
-			return recordResult{err: unavailable(what, errStoreClosed)}
+			return recordResult{err: unavailable(what, batch.ErrClosed)}
 		}
 		return <-r.done
 	case <-r.ctx.Done():
@@ -141,26 +136,14 @@ func (w *groupWriter) record(r *recordReq) recordResult {
 
 func (w *groupWriter) run() {
 	defer close(w.done)
-	batch := make([]*recordReq, 0, maxBatch)
+	taken := make([]*recordReq, 0, maxBatch)
 	for {
-		batch = batch[:0]
-		select {
-		case r := <-w.queue:
-			batch = append(batch, r)
-		case <-w.quit:
+		var ok bool
+		if taken, ok = batch.Take(taken, w.queue, w.quit, maxBatch); !ok {
 			w.drain()
 			return
 		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-w.queue:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		w.commit(batch)
+		w.commit(taken)
 	}
 }
 
@@ -170,7 +153,7 @@ func (w *groupWriter) drain() {
 		select {
 		case r := <-w.queue:
 			if r.state.CompareAndSwap(reqQueued, reqAbandoned) {
-				r.done <- recordResult{err: unavailable("record the decision", errStoreClosed)}
+				r.done <- recordResult{err: unavailable("record the decision", batch.ErrClosed)}
 			}
 		default:
 			return
@@ -178,12 +161,12 @@ func (w *groupWriter) drain() {
 	}
 }
 
-// commit records the requests of batch still waiting, in one statement, and
+// commit records the requests of reqs still waiting, in one statement, and
 // answers each of them. Requests abandoned before are skipped: their callers
 // have left with an error.
-func (w *groupWriter) commit(batch []*recordReq) {
-	taken := batch[:0:0]
-	for _, r := range batch {
+func (w *groupWriter) commit(reqs []*recordReq) {
+	taken := reqs[:0:0]
+	for _, r := range reqs {
 		if r.state.CompareAndSwap(reqQueued, reqTaken) {
 			taken = append(taken, r)
 		}
@@ -209,7 +192,7 @@ func (w *groupWriter) commit(batch []*recordReq) {
 		w.sentAlone.Add(int64(len(taken)))
 		for _, r := range taken {
 			if closing {
-				r.done <- recordResult{err: unavailable("record the decision", errStoreClosed)}
+				r.done <- recordResult{err: unavailable("record the decision", batch.ErrClosed)}
 			} else {
 				r.done <- recordResult{alone: true}
 			}

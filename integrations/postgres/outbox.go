@@ -10,24 +10,12 @@ import (
 	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
-// insertCallbacks adds callbacks to the outbox in tx. A callback without an
-// ID gets gate.NewCallbackID; without a State it is pending; without a
-// CreatedAt it is created now. A zero NextAttempt is due at once.
+// insertCallbacks adds callbacks to the outbox in tx, completed by
+// storesql.CallbackDefaults. A zero NextAttempt is due at once.
 func insertCallbacks(ctx context.Context, tx pgx.Tx, callbacks []gate.Callback) error {
 	now := time.Now()
 	for _, c := range callbacks {
-		if c.ID == "" {
-			c.ID = gate.NewCallbackID(now)
-		}
-		if c.State == "" {
-			c.State = gate.CallbackPending
-		}
-		if c.CreatedAt.IsZero() {
-			c.CreatedAt = now
-		}
-		if c.Kind == "" {
-			c.Kind = gate.CallbackKindDecisionUpdated
-		}
+		c = storesql.CallbackDefaults(c, now)
 		_, err := tx.Exec(ctx, insertCallbackSQL,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
 			c.NextAttempt.UTC(), c.LastError, c.CreatedAt.UTC(), c.Kind)
@@ -52,7 +40,7 @@ var insertCallbackSQL = dialect.Rebind(storesql.InsertCallback)
 // KindInvalid for a non-positive lease or limit, KindUnavailable when the
 // database could not be reached.
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
-	claimed, err := claim(ctx, s, "claim callbacks", claimCallbacksSQL, now, lease, limit,
+	return claim(ctx, s, "claim callbacks", claimCallbacksSQL, now, lease, limit,
 		func(row pgx.CollectableRow) (gate.Callback, error) {
 			var c gate.Callback
 			var state string
@@ -61,12 +49,7 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 			c.State = gate.CallbackState(state)
 			c.NextAttempt, c.CreatedAt = c.NextAttempt.UTC(), c.CreatedAt.UTC()
 			return c, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	storesql.SortCallbacks(claimed)
-	return claimed, nil
+		}, storesql.SortCallbacks)
 }
 
 // The claims' statements (see storesql.ClaimCallbacks).
@@ -77,9 +60,10 @@ var (
 
 // claim runs a claim statement of storesql (its arguments the lease's end,
 // now, now and limit), through retry, and returns the rows it leased as
-// read makes them. Errors are as ClaimCallbacks'.
+// read makes them, in claim order (sorted by sort, since RETURNING gives
+// none). Errors are as ClaimCallbacks'.
 func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, lease time.Duration, limit int,
-	read pgx.RowToFunc[T]) ([]T, error) {
+	read pgx.RowToFunc[T], sort func([]T)) ([]T, error) {
 	if err := storesql.CheckClaim(lease, limit); err != nil {
 		return nil, err
 	}
@@ -95,6 +79,7 @@ func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, 
 	if err != nil {
 		return nil, err
 	}
+	sort(claimed)
 	return claimed, nil
 }
 
@@ -122,19 +107,14 @@ func (s *Store) FinishCallback(ctx context.Context, c gate.Callback) error {
 // longest due first, in one UPDATE ... FOR UPDATE SKIP LOCKED statement as
 // ClaimCallbacks does. Errors are as ClaimCallbacks'.
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
-	claimed, err := claim(ctx, s, "claim rechecks", claimRechecksSQL, now, lease, limit,
+	return claim(ctx, s, "claim rechecks", claimRechecksSQL, now, lease, limit,
 		func(row pgx.CollectableRow) (gate.Recheck, error) {
 			var r gate.Recheck
 			var until *time.Time
 			err := row.Scan(&r.DecisionID, &r.Attempts, &r.NextAttempt, &until)
 			r.NextAttempt, r.Until = r.NextAttempt.UTC(), utc(until)
 			return r, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	storesql.SortRechecks(claimed)
-	return claimed, nil
+		}, storesql.SortRechecks)
 }
 
 // FinishRecheck stores the outcome of a recheck of decisionID: with a zero

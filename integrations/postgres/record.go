@@ -82,18 +82,12 @@ var errNoRecordFunction = errors.New("record_decision is not in the schema yet")
 // stored decodes the decision of a delivery already answered (Created
 // false), whose NOT NULL columns are all set.
 func (r *recordedRow) stored() (gate.Decision, error) {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
 	dr := decisionRow{
-		ID: r.ID, ApplicationID: str(r.ApplicationID), NIB: str(r.NIB), RegionCode: str(r.RegionCode),
-		PermitType: str(r.PermitType), Outcome: str(r.Outcome), Reasons: str(r.Reasons),
-		Evidence: str(r.Evidence), PolicyVersion: str(r.PolicyVersion), ValidUntil: r.ValidUntil,
-		Supersedes: r.Supersedes, Review: r.Review, ClientID: str(r.ClientID),
-		WebhookID: str(r.WebhookID), CallbackURL: str(r.CallbackURL), Application: r.Application,
+		ID: r.ID, ApplicationID: deref(r.ApplicationID), NIB: deref(r.NIB), RegionCode: deref(r.RegionCode),
+		PermitType: deref(r.PermitType), Outcome: deref(r.Outcome), Reasons: deref(r.Reasons),
+		Evidence: deref(r.Evidence), PolicyVersion: deref(r.PolicyVersion), ValidUntil: r.ValidUntil,
+		Supersedes: r.Supersedes, Review: r.Review, ClientID: deref(r.ClientID),
+		WebhookID: deref(r.WebhookID), CallbackURL: deref(r.CallbackURL), Application: r.Application,
 	}
 	if r.DecidedAt != nil {
 		dr.DecidedAt = *r.DecidedAt

@@ -28,36 +28,13 @@ func (s *Store) EraseWorkerData(ctx context.Context, cutoff time.Time, limit int
 		if err != nil {
 			return err
 		}
-		type change struct {
-			id  string
-			app *string
-		}
-		var changes []change
-		for rows.Next() {
-			var id string
-			var raw *string
-			if err := rows.Scan(&id, &raw); err != nil {
-				rows.Close()
-				return err
-			}
-			app, err := decodeApplication(raw)
-			if err != nil {
-				rows.Close()
-				return corrupt("decision "+id+" application", err)
-			}
-			enc, err := encodeApplication(storesql.MaskWorkers(app))
-			if err != nil {
-				rows.Close()
-				return corrupt("decision "+id+" application", err)
-			}
-			changes = append(changes, change{id, enc})
-		}
+		changes, err := storesql.Collect(rows, storesql.ReadMasked, func(err error) error { return err })
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err != nil {
 			return err
 		}
 		for _, c := range changes {
-			if _, err := tx.Exec(ctx, `UPDATE decisions SET application = $1::jsonb WHERE id = $2`, c.app, c.id); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE decisions SET application = $1::jsonb WHERE id = $2`, c.Application, c.ID); err != nil {
 				return err
 			}
 		}

@@ -57,6 +57,18 @@ func optionalTime(t time.Time) *time.Time {
 	return &t
 }
 
+// columnTime is t as a timestamptz column reads back (dbTime), for
+// storesql.AsStored.
+func columnTime(t time.Time) (time.Time, bool) { return dbTime(t), true }
+
+// deref is the text of a nullable column: "" for NULL.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 // utc returns t in UTC, or the zero time for nil. pgx returns timestamptz
 // values in time.Local.
 func utc(t *time.Time) time.Time {
@@ -66,8 +78,8 @@ func utc(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// encodeDecision turns d into its stored form. It fails only for details
-// that encoding/json cannot encode, which is a bug in whoever built them.
+// encodeDecision turns d into its stored form. It fails as
+// storesql.EncodeDocuments does (a *gate.Error of KindInternal).
 func encodeDecision(d gate.Decision) (decisionRow, error) {
 	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {

@@ -8,17 +8,11 @@ import (
 	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
-// RecordAccess appends e to the access trail. An entry without an ID gets
-// gate.NewAuditID(e.At) (so ids sort by time); without an At it is
-// stamped now. Errors are *gate.Error: KindConflict when e.ID is taken,
+// RecordAccess appends e to the access trail, completed by
+// storesql.AuditDefaults (stamped now, ids sorting by time). Errors are *gate.Error: KindConflict when e.ID is taken,
 // KindUnavailable when the database could not be reached.
 func (s *Store) RecordAccess(ctx context.Context, e gate.AuditEntry) error {
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
-	if e.ID == "" {
-		e.ID = gate.NewAuditID(e.At)
-	}
+	e = storesql.AuditDefaults(e, time.Now())
 	_, err := s.writer.ExecContext(ctx, storesql.InsertAudit, e.ID, formatTime(e.At), e.Actor, e.Action, e.Resource, e.ResourceID, e.Detail)
 	return translate("record access", err)
 }

@@ -37,14 +37,9 @@ import (
 // failed (nothing is recorded then); KindInternal for details that cannot be
 // encoded as JSON.
 func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decision, bool, error) {
-	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
-			"a decision to record needs an id, a client id and a webhook id")
-	}
-	row, err := encodeDecision(d)
+	row, err := storesql.EncodeNew(d, encodeDecision)
 	if err != nil {
-		return gate.Decision{}, false, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
-			"could not encode decision %s: %w", d.ID, err)
+		return gate.Decision{}, false, err
 	}
 	res := s.group.record(&recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)})
 	if res.err != nil {
@@ -61,7 +56,7 @@ func (s *Store) RecordDecision(ctx context.Context, d gate.Decision) (gate.Decis
 	}
 	// d is what was stored, with the Supersedes the writer chose: no need
 	// to decode what encodeDecision has just encoded.
-	if stored, ok := readBack(d, res.row.Supersedes.String); ok {
+	if stored, ok := storesql.AsStored(d, res.row.Supersedes.String, columnTime); ok {
 		return stored, true, nil
 	}
 	// Decoding what encodeDecision just made cannot fail short of a bug; if
@@ -137,8 +132,7 @@ func decodeRow(r decisionRow) (gate.Decision, error) {
 func insertDecision(ctx context.Context, tx *sql.Tx, what string, d gate.Decision) (decisionRow, error) {
 	row, err := encodeDecision(d)
 	if err != nil {
-		return decisionRow{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
-			"could not encode decision %s: %w", d.ID, err)
+		return decisionRow{}, err
 	}
 	_, err = tx.ExecContext(ctx, insertDecisionSQL,
 		row.ID, row.ApplicationID, row.NIB, row.RegionCode, row.PermitType, row.Outcome,

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 
@@ -33,4 +34,19 @@ func translate(what string, err error) error {
 func unavailable(what string, err error) error {
 	return &gate.Error{Kind: gate.KindUnavailable, Code: gate.CodeStoreUnavailable,
 		Message: "could not " + what, Err: err}
+}
+
+// inTx runs fn in a write transaction on the writer (BEGIN IMMEDIATE) and
+// commits it. fn's error is returned as it is (fn translates its own); the
+// BEGIN's and the COMMIT's are translated as what.
+func (s *Store) inTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(what, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return translate(what, tx.Commit())
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 )
 
 // maxBatch bounds how many decisions one group commit holds. A batch never
@@ -97,12 +98,8 @@ func (st *recordStmts) all() []*sql.Stmt {
 // process.
 func (w *groupWriter) record(r *recordReq) recordResult {
 	const what = "record the decision"
-	select {
-	case w.queue <- r:
-	case <-r.ctx.Done():
-		return recordResult{err: unavailable(what, r.ctx.Err())}
-	case <-w.quit:
-		return recordResult{err: unavailable(what, errors.New("the store is closed"))}
+	if err := batch.Put(r.ctx, w.queue, w.quit, r); err != nil {
+		return recordResult{err: unavailable(what, err)}
 	}
 	select {
 	case res := <-r.done:
@@ -110,7 +107,7 @@ func (w *groupWriter) record(r *recordReq) recordResult {
 	case <-w.done:
 		// The writer stopped; r may still be in the queue, never to be taken.
 		if r.state.CompareAndSwap(reqQueued, reqAbandoned) {
-			return recordResult{err: unavailable(what, errors.New("the store is closed"))}
+			return recordResult{err: unavailable(what, batch.ErrClosed)}
 		}
 		return <-r.done
 	case <-r.ctx.Done():
@@ -123,26 +120,14 @@ func (w *groupWriter) record(r *recordReq) recordResult {
 
 func (w *groupWriter) run() {
 	defer close(w.done)
-	batch := make([]*recordReq, 0, maxBatch)
+	taken := make([]*recordReq, 0, maxBatch)
 	for {
-		batch = batch[:0]
-		select {
-		case r := <-w.queue:
-			batch = append(batch, r)
-		case <-w.quit:
+		var ok bool
+		if taken, ok = batch.Take(taken, w.queue, w.quit, maxBatch); !ok {
 			w.drain()
 			return
 		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-w.queue:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		w.commit(batch)
+		w.commit(taken)
 	}
 }
 
@@ -151,7 +136,7 @@ func (w *groupWriter) drain() {
 	for {
 		select {
 		case r := <-w.queue:
-			r.done <- recordResult{err: unavailable("record the decision", errors.New("the store is closed"))}
+			r.done <- recordResult{err: unavailable("record the decision", batch.ErrClosed)}
 		default:
 			return
 		}

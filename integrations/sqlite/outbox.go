@@ -9,24 +9,12 @@ import (
 	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
-// insertCallbacks adds callbacks to the outbox in tx. A callback without an
-// ID gets gate.NewCallbackID; without a State it is pending; without a
-// CreatedAt it is created now. A zero NextAttempt is due at once.
+// insertCallbacks adds callbacks to the outbox in tx, completed by
+// storesql.CallbackDefaults. A zero NextAttempt is due at once.
 func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []gate.Callback) error {
 	now := time.Now()
 	for _, c := range callbacks {
-		if c.ID == "" {
-			c.ID = gate.NewCallbackID(now)
-		}
-		if c.State == "" {
-			c.State = gate.CallbackPending
-		}
-		if c.CreatedAt.IsZero() {
-			c.CreatedAt = now
-		}
-		if c.Kind == "" {
-			c.Kind = gate.CallbackKindDecisionUpdated
-		}
+		c = storesql.CallbackDefaults(c, now)
 		_, err := tx.ExecContext(ctx, storesql.InsertCallback,
 			c.ID, c.DecisionID, c.ClientID, c.URL, string(c.State), c.Attempts,
 			formatTime(c.NextAttempt), c.LastError, formatTime(c.CreatedAt), c.Kind)
@@ -48,7 +36,7 @@ func insertCallbacks(ctx context.Context, tx *sql.Tx, what string, callbacks []g
 // database could not be reached.
 func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Callback, error) {
 	const what = "claim callbacks"
-	claimed, err := claim(ctx, s, what, claimCallbacksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Callback, error) {
+	return claim(ctx, s, what, claimCallbacksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Callback, error) {
 		var c gate.Callback
 		var state, next, created string
 		if err := rows.Scan(&c.ID, &c.DecisionID, &c.ClientID, &c.URL, &state, &c.Attempts,
@@ -64,19 +52,15 @@ func (s *Store) ClaimCallbacks(ctx context.Context, now time.Time, lease time.Du
 			return c, corrupt("callback "+c.ID, err)
 		}
 		return c, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	storesql.SortCallbacks(claimed)
-	return claimed, nil
+	}, storesql.SortCallbacks)
 }
 
 // claim runs a claim statement of storesql (its arguments the lease's end,
 // now, now and limit) in a write transaction of its own and returns the
-// rows it leased as read makes them. Errors are as ClaimCallbacks'.
+// rows it leased as read makes them, in claim order (sorted by sort, since
+// RETURNING gives none). Errors are as ClaimCallbacks'.
 func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, lease time.Duration, limit int,
-	read func(storesql.Rows) (T, error)) ([]T, error) {
+	read func(storesql.Rows) (T, error), sort func([]T)) ([]T, error) {
 	if err := storesql.CheckClaim(lease, limit); err != nil {
 		return nil, err
 	}
@@ -102,6 +86,7 @@ func claim[T any](ctx context.Context, s *Store, what, q string, now time.Time, 
 	if err := tx.Commit(); err != nil {
 		return nil, translate(what, err)
 	}
+	sort(claimed)
 	return claimed, nil
 }
 
@@ -144,7 +129,7 @@ func (s *Store) PendingCallbacks(ctx context.Context) (int, error) {
 // longest due first, as ClaimCallbacks does. Errors are as ClaimCallbacks'.
 func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gate.Recheck, error) {
 	const what = "claim rechecks"
-	claimed, err := claim(ctx, s, what, claimRechecksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Recheck, error) {
+	return claim(ctx, s, what, claimRechecksSQL, now, lease, limit, func(rows storesql.Rows) (gate.Recheck, error) {
 		var r gate.Recheck
 		var next string
 		var until sql.NullString
@@ -159,12 +144,7 @@ func (s *Store) ClaimRechecks(ctx context.Context, now time.Time, lease time.Dur
 			return r, corrupt("recheck "+r.DecisionID, err)
 		}
 		return r, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	storesql.SortRechecks(claimed)
-	return claimed, nil
+	}, storesql.SortRechecks)
 }
 
 // FinishRecheck stores the outcome of a recheck of decisionID: with a zero

@@ -8,9 +8,10 @@ import (
 )
 
 var (
-	_ gate.PeopleStore  = (*Store)(nil)
-	_ gate.Outbox       = (*Store)(nil)
-	_ gate.RecheckQueue = (*Store)(nil)
+	_ gate.PeopleStore    = (*Store)(nil)
+	_ gate.Outbox         = (*Store)(nil)
+	_ gate.RecheckQueue   = (*Store)(nil)
+	_ gate.RetentionStore = (*Store)(nil)
 )
 
 // listDecisionsQuery is ListDecisions' query (also explained by

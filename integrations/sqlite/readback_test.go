@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/storesql"
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
@@ -79,56 +79,29 @@ func oddDecision() gate.Decision {
 	return d
 }
 
-// TestReadBackIsDecode: readBack gives exactly what decoding the stored row
-// gives (reflect.DeepEqual: zones, nil-ness and detail types included), for
-// the engine's decisions and odd ones.
-func TestReadBackIsDecode(t *testing.T) {
-	ds := append(engineDecisions(), oddDecision(), storetest.NewDecision("client-a", "msg_1", "OSS-1"))
-	emptyLists := oddDecision()
-	emptyLists.Application = gate.Application{ID: "OSS-9", KBLI: []string{}, Workers: []gate.Worker{}}
-	emptyLists.Reasons = nil
-	ds = append(ds, emptyLists)
-	for i, d := range ds {
-		for _, supersedes := range []string{"", "dec_01JD3Z0000000000000000000"} {
-			row, err := encodeDecision(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			row.Supersedes = nullString(supersedes)
-			want, err := decodeRow(row)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, ok := readBack(d, supersedes)
-			storetest.CheckMirror(t, "readBack", fmt.Sprintf("decision %d", i), want, got, ok)
-		}
+// TestColumnTime: storesql.AsStored's column times are in UTC, and a year
+// the fixed-width layout cannot hold sends RecordDecision to decoding.
+// storesql's TestAsStoredIsDecode checks the documents, and the test below
+// the whole answer.
+func TestColumnTime(t *testing.T) {
+	at := time.Date(2026, 1, 2, 10, 4, 5, 123456789, wib)
+	if got, ok := columnTime(at); !ok || got != at.UTC() {
+		t.Errorf("columnTime(%v) = %v, %v; want %v, true", at, got, ok, at.UTC())
+	}
+	if _, ok := columnTime(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)); ok {
+		t.Error("columnTime accepted year 10000")
 	}
 }
 
-// TestReadBackRefusesWhatItCannotMirror: values whose stored form it does
-// not know for sure send RecordDecision to decoding.
-func TestReadBackRefusesWhatItCannotMirror(t *testing.T) {
-	storetest.CheckMirrorRefuses(t, "readBack", func(d gate.Decision) bool {
-		_, ok := readBack(d, "")
-		return ok
-	}, map[string]func(*gate.Decision){
-		"float32 detail":       func(d *gate.Decision) { d.Reasons[0].Details["f"] = float32(0.1) },
-		"string slice detail":  func(d *gate.Decision) { d.Reasons[0].Details["l"] = []string{"a"} },
-		"invalid UTF-8":        func(d *gate.Decision) { d.Reasons[0].Message = "a\xffb" },
-		"invalid UTF-8 key":    func(d *gate.Decision) { d.Reasons[0].Details["\xff"] = 1 },
-		"invalid UTF-8 nested": func(d *gate.Decision) { d.Reasons[0].Details["m"] = []any{"\xfe"} },
-		"invalid UTF-8 NIK":    func(d *gate.Decision) { d.Application.Workers = []gate.Worker{{NIK: "\xff"}} },
-		"float 2^63":           func(d *gate.Decision) { d.Reasons[0].Details["f"] = -9223372036854775808.0 },
-		"float 1e20":           func(d *gate.Decision) { d.Reasons[0].Details["f"] = 1e20 },
-		"year 10000":           func(d *gate.Decision) { d.DecidedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
-	})
-}
-
 // TestRecordDecisionAnswersAsItReadsBack: what RecordDecision returns is
-// exactly what Decision reads back, for an odd decision.
+// exactly what Decision reads back, for the engine's decisions and an odd
+// one, which storesql.AsStored builds without decoding.
 func TestRecordDecisionAnswersAsItReadsBack(t *testing.T) {
 	s, _ := openTemp(t)
 	for _, d := range append(engineDecisions(), oddDecision()) {
+		if _, ok := storesql.AsStored(d, "", columnTime); !ok {
+			t.Errorf("decision %s: storesql.AsStored refused it, so RecordDecision decodes it", d.ID)
+		}
 		stored, created, err := s.RecordDecision(t.Context(), d)
 		if err != nil || !created {
 			t.Fatalf("RecordDecision: %v, %v", created, err)

@@ -29,57 +29,47 @@ import (
 // failed (nothing is recorded then).
 func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next *gate.Decision, callbacks []gate.Callback) error {
 	const what = "close the review"
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(what, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
-	var clientID, applicationID string
-	var state, supersededBy sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT client_id, application_id, review_state, superseded_by FROM decisions WHERE id = ?`, id).
-		Scan(&clientID, &applicationID, &state, &supersededBy)
-	if err != nil {
-		return translate("read decision "+id, err)
-	}
-	if state.String != string(gate.ReviewOpen) || supersededBy.Valid {
-		return storesql.AlreadyReviewed(id)
-	}
-	if next != nil {
-		if err := storesql.CheckFollows(*next, clientID, applicationID, "the reviewed one"); err != nil {
-			return err
+	return s.inTx(ctx, what, func(tx *sql.Tx) error {
+		var clientID, applicationID string
+		var state, supersededBy sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT client_id, application_id, review_state, superseded_by FROM decisions WHERE id = ?`, id).
+			Scan(&clientID, &applicationID, &state, &supersededBy)
+		if err != nil {
+			return translate("read decision "+id, err)
 		}
-	}
-
-	r.State = gate.ReviewClosed
-	review, err := decisiondoc.EncodeReview(r)
-	if err != nil {
-		return gate.Errorf(gate.KindInternal, gate.CodeUnencodableReview, "could not encode the review: %w", err)
-	}
-	// The state condition repeats the check above, so that the statement
-	// alone cannot close a review twice.
-	if _, err := tx.ExecContext(ctx, storesql.CloseReview, string(review), id); err != nil {
-		return translate(what, err)
-	}
-	var nextID sql.NullString
-	if next != nil {
-		nextID = nullString(next.ID)
-	}
-	if _, err := tx.ExecContext(ctx, storesql.InsertReviewAction, id, r.Action, r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
-		return translate(what, err)
-	}
-	if next != nil {
-		if err := supersede(ctx, tx, what, id, *next); err != nil {
-			return err
+		if state.String != string(gate.ReviewOpen) || supersededBy.Valid {
+			return storesql.AlreadyReviewed(id)
 		}
-	}
-	if err := insertCallbacks(ctx, tx, what, callbacks); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return translate(what, err)
-	}
-	return nil
+		if next != nil {
+			if err := storesql.CheckFollows(*next, clientID, applicationID, "the reviewed one"); err != nil {
+				return err
+			}
+		}
+
+		r.State = gate.ReviewClosed
+		review, err := decisiondoc.EncodeReview(r)
+		if err != nil {
+			return gate.Errorf(gate.KindInternal, gate.CodeUnencodableReview, "could not encode the review: %w", err)
+		}
+		// The state condition repeats the check above, so that the statement
+		// alone cannot close a review twice.
+		if _, err := tx.ExecContext(ctx, storesql.CloseReview, string(review), id); err != nil {
+			return translate(what, err)
+		}
+		var nextID sql.NullString
+		if next != nil {
+			nextID = nullString(next.ID)
+		}
+		if _, err := tx.ExecContext(ctx, storesql.InsertReviewAction, id, r.Action, r.Note, r.By, formatOptionalTime(r.At), nextID); err != nil {
+			return translate(what, err)
+		}
+		if next != nil {
+			if err := supersede(ctx, tx, what, id, *next); err != nil {
+				return err
+			}
+		}
+		return insertCallbacks(ctx, tx, what, callbacks)
+	})
 }
 
 // RecordSuperseding records d as the decision that supersedes prevID (it
@@ -94,35 +84,25 @@ func (s *Store) CloseReview(ctx context.Context, id string, r gate.Review, next 
 // when the database could not be reached or the commit failed.
 func (s *Store) RecordSuperseding(ctx context.Context, prevID string, d gate.Decision, callbacks []gate.Callback) error {
 	const what = "record the superseding decision"
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(what, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
-	var clientID, applicationID string
-	var supersededBy sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT client_id, application_id, superseded_by FROM decisions WHERE id = ?`, prevID).
-		Scan(&clientID, &applicationID, &supersededBy)
-	if err != nil {
-		return translate("read decision "+prevID, err)
-	}
-	if supersededBy.Valid {
-		return storesql.Superseded(prevID, supersededBy.String)
-	}
-	if err := storesql.CheckFollows(d, clientID, applicationID, prevID); err != nil {
-		return err
-	}
-	if err := supersede(ctx, tx, what, prevID, d); err != nil {
-		return err
-	}
-	if err := insertCallbacks(ctx, tx, what, callbacks); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return translate(what, err)
-	}
-	return nil
+	return s.inTx(ctx, what, func(tx *sql.Tx) error {
+		var clientID, applicationID string
+		var supersededBy sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT client_id, application_id, superseded_by FROM decisions WHERE id = ?`, prevID).
+			Scan(&clientID, &applicationID, &supersededBy)
+		if err != nil {
+			return translate("read decision "+prevID, err)
+		}
+		if supersededBy.Valid {
+			return storesql.Superseded(prevID, supersededBy.String)
+		}
+		if err := storesql.CheckFollows(d, clientID, applicationID, prevID); err != nil {
+			return err
+		}
+		if err := supersede(ctx, tx, what, prevID, d); err != nil {
+			return err
+		}
+		return insertCallbacks(ctx, tx, what, callbacks)
+	})
 }
 
 // supersede marks prevID, the current decision of d's application, as

@@ -25,6 +25,14 @@ func formatOptionalTime(t time.Time) string {
 	return formatTime(t)
 }
 
+// columnTime is t as a time column reads back, for storesql.AsStored: in
+// UTC, no monotonic reading; false for a year the fixed-width layout cannot
+// hold.
+func columnTime(t time.Time) (time.Time, bool) {
+	t = t.UTC()
+	return t, t.Year() >= 0 && t.Year() <= 9999
+}
+
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -86,8 +94,8 @@ func (r *decisionRow) scan(row interface{ Scan(...any) error }) error {
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// encodeDecision turns d into its stored form. It fails only for details
-// that encoding/json cannot encode, which is a bug in whoever built them.
+// encodeDecision turns d into its stored form. It fails as
+// storesql.EncodeDocuments does (a *gate.Error of KindInternal).
 func encodeDecision(d gate.Decision) (decisionRow, error) {
 	docs, err := storesql.EncodeDocuments(d)
 	if err != nil {

@@ -17,8 +17,18 @@ type Documents struct {
 }
 
 // EncodeDocuments returns d's documents. It fails only for details that
-// encoding/json cannot encode, which is a bug in whoever built them.
+// encoding/json cannot encode, which is a bug in whoever built them: a
+// *gate.Error of KindInternal, code unencodable_decision.
 func EncodeDocuments(d gate.Decision) (Documents, error) {
+	docs, err := encodeDocuments(d)
+	if err != nil {
+		return Documents{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision,
+			"could not encode decision %s: %w", d.ID, err)
+	}
+	return docs, nil
+}
+
+func encodeDocuments(d gate.Decision) (Documents, error) {
 	reasons, err := decisiondoc.EncodeReasons(d.Reasons)
 	if err != nil {
 		return Documents{}, fmt.Errorf("encode reasons: %w", err)
@@ -40,6 +50,19 @@ func EncodeDocuments(d gate.Decision) (Documents, error) {
 		return Documents{}, fmt.Errorf("encode application: %w", err)
 	}
 	return docs, nil
+}
+
+// EncodeNew is RecordDecision's encoding of a new decision d as a store's
+// row (encode, which fails as EncodeDocuments does). Errors are
+// *gate.Error: KindInvalid when d has no ID, ClientID or WebhookID (the
+// webhook delivery it answers), else encode's.
+func EncodeNew[Row any](d gate.Decision, encode func(gate.Decision) (Row, error)) (Row, error) {
+	if d.ID == "" || d.ClientID == "" || d.WebhookID == "" {
+		var none Row
+		return none, gate.Errorf(gate.KindInvalid, gate.CodeInvalidDecision,
+			"a decision to record needs an id, a client id and a webhook id")
+	}
+	return encode(d)
 }
 
 // Decode sets d's Reasons, Evidence, Review and Application from the
@@ -98,6 +121,35 @@ func CorruptDecision(err error) error {
 // *gate.Error of KindInternal, code corrupt_row, wrapping err.
 func CorruptRow(what string, err error) error {
 	return gate.Errorf(gate.KindInternal, gate.CodeCorruptRow, "could not decode %s: %w", what, err)
+}
+
+// MaskedApplication is one change of the retention job: decision ID's
+// application document with its workers' NIKs masked (nil: NULL).
+type MaskedApplication struct {
+	ID          string
+	Application *string
+}
+
+// ReadMasked reads a row of a decision's id and application document (NULL
+// or not) as its MaskedApplication (MaskWorkers). Errors are the driver's
+// from Scan as they are, else *gate.Error of KindInternal: corrupt_decision
+// when the document cannot be decoded, unencodable_decision when the
+// masked one cannot be encoded.
+func ReadMasked(rows Rows) (MaskedApplication, error) {
+	var id string
+	var raw *string
+	if err := rows.Scan(&id, &raw); err != nil {
+		return MaskedApplication{}, err
+	}
+	app, err := DecodeApplication(raw)
+	if err != nil {
+		return MaskedApplication{}, gate.Errorf(gate.KindInternal, gate.CodeCorruptDecision, "decision %s: application: %w", id, err)
+	}
+	enc, err := EncodeApplication(MaskWorkers(app))
+	if err != nil {
+		return MaskedApplication{}, gate.Errorf(gate.KindInternal, gate.CodeUnencodableDecision, "decision %s: %w", id, err)
+	}
+	return MaskedApplication{ID: id, Application: enc}, nil
 }
 
 // MaskWorkers returns app with each worker's NIK masked (gate.MaskNIK):

@@ -8,6 +8,25 @@ import (
 	"github.com/jkngate/jkngate/gate"
 )
 
+// CallbackDefaults returns c as the outbox stores it: without an ID it gets
+// gate.NewCallbackID(now); without a State it is pending; without a
+// CreatedAt it is created now; without a Kind it is a decision update.
+func CallbackDefaults(c gate.Callback, now time.Time) gate.Callback {
+	if c.ID == "" {
+		c.ID = gate.NewCallbackID(now)
+	}
+	if c.State == "" {
+		c.State = gate.CallbackPending
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	if c.Kind == "" {
+		c.Kind = gate.CallbackKindDecisionUpdated
+	}
+	return c
+}
+
 // CheckClaim refuses a claim without a positive lease and limit: a
 // *gate.Error of KindInvalid, code invalid_claim.
 func CheckClaim(lease time.Duration, limit int) error {

@@ -1,6 +1,8 @@
 package storesql
 
 import (
+	"time"
+
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
 )
@@ -121,6 +123,19 @@ func CountReviews(d *Dialect, f gate.ReviewFilter) (string, []any, error) {
 		return "", nil, err
 	}
 	return `SELECT count(*) FROM decisions d` + w.String(), w.Args(), nil
+}
+
+// AuditDefaults returns e as the access trail stores it: without an At it
+// is stamped now; without an ID it gets gate.NewAuditID(e.At), so that ids
+// sort by time.
+func AuditDefaults(e gate.AuditEntry, now time.Time) gate.AuditEntry {
+	if e.At.IsZero() {
+		e.At = now
+	}
+	if e.ID == "" {
+		e.ID = gate.NewAuditID(e.At)
+	}
+	return e
 }
 
 // ListAudit returns the query of a page of the access trail entries

@@ -100,15 +100,22 @@ func (ds Decisions) collect(ctx context.Context, what, q string, args []any) ([]
 	return Collect(rows, ds.read(what), ds.failed(what))
 }
 
-// read is Scan with the driver's errors translated; a *gate.Error passes
-// as it is.
+// read is Scan with the driver's errors translated.
 func (ds Decisions) read(what string) func(Rows) (gate.Decision, error) {
-	return func(rows Rows) (gate.Decision, error) {
-		d, err := ds.Scan(rows)
+	return Translating(ds.Scan, ds.Translate, what)
+}
+
+// Translating returns read with the driver's errors turned into
+// *gate.Error by translate, as what; a *gate.Error (such as a corrupt row's)
+// passes as it is.
+func Translating[T any](read func(Rows) (T, error), translate func(what string, err error) error, what string) func(Rows) (T, error) {
+	return func(rows Rows) (T, error) {
+		v, err := read(rows)
 		if err != nil && !errors.As(err, new(*gate.Error)) {
-			return gate.Decision{}, ds.Translate(what, err)
+			var zero T
+			return zero, translate(what, err)
 		}
-		return d, err
+		return v, err
 	}
 }
 
