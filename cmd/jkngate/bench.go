@@ -171,6 +171,10 @@ func runBench(ctx context.Context, c benchConfig) (benchResult, error) {
 			conns = 512
 		}
 		c.client = &http.Client{Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns}}
+		// A run's connections end with it: left idle, an open loop's (up
+		// to 512) would stay open on the server (and in this process)
+		// through whatever is measured next.
+		defer c.client.CloseIdleConnections()
 	}
 	bodies := benchBodies(c.seed, c.runID, c.requests)
 	latencies := make([]time.Duration, c.requests)
