@@ -158,9 +158,6 @@ func (f *FieldErrors) Len() int { return len(f.list) + f.dropped }
 // Listed returns the field errors held (at most MaxFieldErrors).
 func (f *FieldErrors) Listed() []FieldError { return f.list }
 
-// Omit counts n more field errors without listing them.
-func (f *FieldErrors) Omit(n int) { f.dropped += n }
-
 // Error is the KindInvalid *Error with code listing the field errors, its
 // message "<what> has N invalid field(s)" (and how many are listed when
 // some were only counted), or nil when there are none.

@@ -2,7 +2,6 @@ package gate
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -28,10 +27,6 @@ const (
 // withdrew the application (OSS's tipe_dokumen 3, pencabutan, or 4,
 // pembatalan). No decision follows it.
 const ActionWithdraw ReviewAction = "withdraw"
-
-// IsOSSKind reports whether an outbox kind is one of OSS's status messages,
-// which are delivered strictly in order per application.
-func IsOSSKind(kind string) bool { return strings.HasPrefix(kind, "oss.") }
 
 // ossCallbacks returns the receiveLicenseStatus messages that report d to
 // OSS, given the outcome of the decision it supersedes (empty for a first

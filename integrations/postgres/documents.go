@@ -3,7 +3,6 @@ package postgres
 import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/internal/decisiondoc"
-	"github.com/jkngate/jkngate/integrations/internal/storesql"
 )
 
 // The jsonb columns reasons, evidence, review and application hold the
@@ -17,10 +16,3 @@ func encodeReview(r gate.Review) (string, error) {
 	b, err := decisiondoc.EncodeReview(r)
 	return string(b), err
 }
-
-// encodeApplication returns nil (NULL) for an application without an id.
-func encodeApplication(a gate.Application) (*string, error) { return storesql.EncodeApplication(a) }
-
-// decodeApplication reads the application column; nil (NULL) is the zero
-// application.
-func decodeApplication(s *string) (gate.Application, error) { return storesql.DecodeApplication(s) }

@@ -142,7 +142,3 @@ func checkUpdated(what, notFound string, tag pgconn.CommandTag, err error) error
 	}
 	return nil
 }
-
-func corrupt(what string, err error) error {
-	return storesql.CorruptRow(what, err)
-}

@@ -43,13 +43,6 @@ func parseTime(s string) (time.Time, error) {
 // The reasons, evidence, review and application columns hold the JSON
 // documents of package decisiondoc, as text (storesql.Documents).
 
-// encodeApplication returns the application column: NULL for a decision
-// without an application.
-func encodeApplication(a gate.Application) (sql.NullString, error) {
-	s, err := storesql.EncodeApplication(a)
-	return nullable(s), err
-}
-
 // decodeApplication reads the application column; NULL is the zero
 // application.
 func decodeApplication(s sql.NullString) (gate.Application, error) {
