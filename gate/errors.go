@@ -95,8 +95,7 @@ func Errorf(kind Kind, code, format string, args ...any) *Error {
 // KindOf reports the kind of err: the Kind of the first *Error in its chain,
 // or KindInternal when there is none.
 func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
+	if e := firstError(err); e != nil {
 		return e.Kind
 	}
 	return KindInternal
@@ -104,9 +103,25 @@ func KindOf(err error) Kind {
 
 // CodeOf returns the code of the first *Error in err's chain, or "".
 func CodeOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
+	if e := firstError(err); e != nil {
 		return e.Code
 	}
 	return ""
+}
+
+// firstError is the first *Error in err's chain, or nil. Nil and an *Error
+// itself, the common cases on the webhook path, cost no allocation
+// (errors.As's target escapes to the heap).
+func firstError(err error) *Error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *Error:
+		return e
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
 }

@@ -115,7 +115,7 @@ func (s *Service) Submit(ctx context.Context, clientID, webhookID string, app Ap
 	}
 	d = s.newDecision(d, origin{clientID: clientID, webhookID: webhookID, callbackURL: d.CallbackURL}, d.DecidedAt)
 	stored, created, err := s.Store.RecordDecision(ctx, d)
-	if err != nil && KindOf(err) == KindInvalid { // KindOf allocates, also for nil
+	if KindOf(err) == KindInvalid {
 		return Decision{}, err // a value the store cannot hold: retrying cannot help
 	}
 	if err != nil && fromCache {
