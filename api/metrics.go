@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"sync"
@@ -129,9 +130,7 @@ func (c *children[K, C]) get(k K, newChild func(K) C) C {
 	}
 	next := map[K]C{}
 	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
+		next = maps.Clone(*old)
 	}
 	child := newChild(k)
 	next[k] = child
