@@ -94,14 +94,18 @@ func TestLoadSideBySide(t *testing.T) {
 		for i, tg := range targets {
 			c := benchConfig{target: tg.url + "/v1/webhooks/oss", secret: secret, requests: 5000,
 				concurrency: 16, runID: fmt.Sprintf("c%d", round), timeout: 30 * time.Second}
+			before := cpuNow()
 			res, err := runBench(t.Context(), c)
 			if err != nil || res.Decisions != res.Requests {
 				t.Fatalf("%s: %v %v", tg.name, err, res.ByStatus)
 			}
+			used := cpuNow().sub(before)
 			perSecond[i] = append(perSecond[i], res.PerSecond)
+			cost := fmt.Sprintf("CPU per decision: %d µs in this process (load generator and server), %d µs in PostgreSQL",
+				used.self.Microseconds()/int64(res.Decisions), used.postgres.Microseconds()/int64(res.Decisions))
 			if openLoop == 0 {
 				p99[i] = append(p99[i], math.NaN())
-				t.Logf("round %d %s: %.0f decisions/s", round+1, tg.name, perSecond[i][round])
+				t.Logf("round %d %s: %.0f decisions/s (%s)", round+1, tg.name, perSecond[i][round], cost)
 				continue
 			}
 			c.concurrency, c.rate, c.requests, c.runID = 0, 1000, openLoop, fmt.Sprintf("o%d", round)
@@ -110,8 +114,8 @@ func TestLoadSideBySide(t *testing.T) {
 				t.Fatalf("%s: %v", tg.name, err)
 			}
 			p99[i] = append(p99[i], res.P99Millis)
-			t.Logf("round %d %s: %.0f decisions/s; at 1000/s p99 %.1f ms %v", round+1, tg.name,
-				perSecond[i][round], res.P99Millis, res.ByStatus)
+			t.Logf("round %d %s: %.0f decisions/s (%s); at 1000/s p99 %.1f ms %v", round+1, tg.name,
+				perSecond[i][round], cost, res.P99Millis, res.ByStatus)
 		}
 	}
 	median := func(xs []float64) float64 {

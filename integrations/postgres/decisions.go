@@ -37,11 +37,14 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // Calls are group-committed: the store's writer records the calls that
 // arrive while it is busy together, with one statement and so one
 // transaction and one WAL flush (record_decisions, migration
-// 0013_record_decisions), each decision in a subtransaction of its own so
-// that one that fails fails alone; a lone call is one statement of its own
+// 0014_record_decisions_arrays): set by set when the batch's applications
+// and deliveries are distinct (the writer keeps a second call for an
+// application or delivery of the batch for its next batch), else, or when
+// the set path fails, each decision in a subtransaction of its own so that
+// one that fails fails alone. A lone call is one statement of its own
 // (record_decision, 0012_record_decision). A batch that fails as a whole
 // (a deadlock, a lost connection) is recorded call by call, on each
-// caller's context. Each decision is recorded by record_decision either way.
+// caller's context.
 //
 // Idempotency rests on webhook_receipts' primary key: the receipt is
 // inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
@@ -19,6 +22,15 @@ func newReq(t *testing.T, ctx context.Context, d gate.Decision) *recordReq {
 		t.Fatal(err)
 	}
 	return &recordReq{ctx: ctx, d: d, row: row, done: make(chan recordResult, 1)}
+}
+
+func countTx(t *testing.T, tx pgx.Tx, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := tx.QueryRow(t.Context(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func countRows(t *testing.T, s *Store, query string, args ...any) int {
@@ -96,7 +108,7 @@ func TestBatchBadDecisionFailsAlone(t *testing.T) {
 }
 
 // TestBatchFailedAsAWholeGoesAlone: a batch the server refuses as a whole
-// (here a NUL character, which jsonb refuses in the whole argument) asks
+// (here a NUL character, which PostgreSQL refuses in any text argument) asks
 // each caller to record alone, and RecordDecision then records the good
 // decisions and refuses the bad one only.
 func TestBatchFailedAsAWholeGoesAlone(t *testing.T) {
@@ -127,6 +139,147 @@ func TestBatchFailedAsAWholeGoesAlone(t *testing.T) {
 	}
 	if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 1 {
 		t.Errorf("%d decisions stored, want 1", n)
+	}
+}
+
+// TestBatchSetPath: a batch of distinct applications and deliveries is
+// recorded set by set (record_decision, the decision-by-decision path, is
+// not called), with each item's answer: a new decision, one superseding
+// its application's head, one with a recheck, and a delivery answered
+// before, answered again with its decision.
+func TestBatchSetPath(t *testing.T) {
+	s := openFresh(t)
+	head := storetest.NewDecision("client-a", "msg_head", "OSS-1")
+	replayed := storetest.NewDecision("client-a", "msg_replayed", "OSS-2")
+	for _, d := range []gate.Decision{head, replayed} {
+		if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := storetest.NewDecision("client-a", "msg_fresh", "OSS-3")
+	superseding := storetest.NewDecision("client-a", "msg_superseding", "OSS-1")
+	recheck := storetest.NewDecision("client-b", "msg_fresh", "OSS-3") // another client's OSS-3
+	recheck.RecheckAt, recheck.RecheckUntil = recheck.DecidedAt.Add(time.Hour), recheck.DecidedAt.Add(24*time.Hour)
+	again := storetest.NewDecision("client-a", "msg_replayed", "OSS-2")
+	reqs := []*recordReq{newReq(t, t.Context(), fresh), newReq(t, t.Context(), superseding),
+		newReq(t, t.Context(), recheck), newReq(t, t.Context(), again)}
+
+	tx, err := s.pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(t.Context())
+	if _, err := tx.Exec(t.Context(), `SET LOCAL track_functions = 'pl'`); err != nil {
+		t.Skipf("cannot count function calls (track_functions needs a superuser): %v", err)
+	}
+	rows, err := tx.Query(t.Context(), recordDecisionsSQL, newBatchColumns(reqs).args(time.Now())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int32]recordedRow{}
+	for rows.Next() {
+		var index int32
+		var r recordedRow
+		var code, message *string
+		if err := rows.Scan(append([]any{&index}, append(r.targets(), &code, &message)...)...); err != nil {
+			t.Fatal(err)
+		}
+		if code != nil {
+			t.Errorf("item %d failed: %s %s", index, *code, deref(message))
+		}
+		got[index] = r
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if calls := countTx(t, tx, `SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions
+		WHERE funcname = 'record_decision'`); calls != 0 {
+		t.Errorf("record_decision called %d times: the batch went decision by decision", calls)
+	}
+	if err := tx.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	if len(got) != 4 {
+		t.Fatalf("%d answers, want 4: %+v", len(got), got)
+	}
+	for i, want := range []struct {
+		created    bool
+		id         string
+		supersedes string
+	}{{true, fresh.ID, ""}, {true, superseding.ID, head.ID}, {true, recheck.ID, ""}, {false, replayed.ID, ""}} {
+		r := got[int32(i)]
+		if r.Created != want.created || r.ID != want.id || deref(r.Supersedes) != want.supersedes {
+			t.Errorf("item %d: created %v, id %s, supersedes %q; want %v, %s, %q",
+				i, r.Created, r.ID, deref(r.Supersedes), want.created, want.id, want.supersedes)
+		}
+	}
+	replay := got[3]
+	if stored, err := replay.stored(); err != nil || stored.WebhookID != "msg_replayed" || stored.ApplicationID != "OSS-2" {
+		t.Errorf("replayed delivery answered %+v (%v), want the decision recorded before", stored, err)
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM decisions WHERE id = $1 AND superseded_by = $2`, head.ID, superseding.ID); n != 1 {
+		t.Errorf("the head is not superseded by the new decision")
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM rechecks WHERE decision_id = $1`, recheck.ID); n != 1 {
+		t.Errorf("the recheck of %s: %d rows, want 1", recheck.ID, n)
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM rechecks`); n != 1 {
+		t.Errorf("%d rechecks, want 1", n)
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 5 {
+		t.Errorf("%d decisions, want 5 (2 before, 3 new)", n)
+	}
+	for _, d := range []gate.Decision{fresh, superseding, recheck} {
+		if stored, err := s.DecisionForWebhook(t.Context(), d.ClientID, d.WebhookID); err != nil || stored.ID != d.ID {
+			t.Errorf("delivery %s/%s answers %s (%v), want %s", d.ClientID, d.WebhookID, stored.ID, err, d.ID)
+		}
+	}
+}
+
+// TestBatchSetPathFailureGoesOneByOne: when the set path fails (an id
+// already taken, in a batch of distinct applications), the batch goes
+// decision by decision: only the bad decision fails.
+func TestBatchSetPathFailureGoesOneByOne(t *testing.T) {
+	s := openFresh(t)
+	taken := storetest.NewDecision("client-a", "msg_0", "OSS-0")
+	if _, _, err := s.RecordDecision(t.Context(), taken); err != nil {
+		t.Fatal(err)
+	}
+	good1 := storetest.NewDecision("client-a", "msg_1", "OSS-1")
+	bad := storetest.NewDecision("client-a", "msg_bad", "OSS-2")
+	bad.ID = taken.ID
+	good2 := storetest.NewDecision("client-a", "msg_2", "OSS-3")
+	reqs := []*recordReq{newReq(t, t.Context(), good1), newReq(t, t.Context(), bad), newReq(t, t.Context(), good2)}
+	s.group.commit(reqs)
+	r1, rb, r2 := <-reqs[0].done, <-reqs[1].done, <-reqs[2].done
+	if gate.KindOf(rb.err) != gate.KindConflict {
+		t.Errorf("taken id: %+v, want a KindConflict error", rb)
+	}
+	if r1.err != nil || r2.err != nil || !r1.got.Created || !r2.got.Created {
+		t.Fatalf("good decisions: %+v, %+v", r1, r2)
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 3 {
+		t.Errorf("%d decisions stored, want 3", n)
+	}
+	if _, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_bad"); gate.KindOf(err) != gate.KindNotFound {
+		t.Errorf("the failed delivery's receipt: %v, want not found (rolled back)", err)
+	}
+}
+
+// TestOneEach: a batch keeps the first request of each application and
+// delivery; the others wait, in order, for the next batch.
+func TestOneEach(t *testing.T) {
+	req := func(client, webhook, app string) *recordReq {
+		return &recordReq{d: gate.Decision{ClientID: client, WebhookID: webhook, ApplicationID: app}}
+	}
+	a1, a2 := req("c", "w1", "A"), req("c", "w2", "A")     // one application
+	b1, b1Copy := req("c", "w3", "B"), req("c", "w3", "B") // one delivery
+	other := req("d", "w1", "A")                           // another client's
+	c := req("c", "w4", "C")
+	keep, later := oneEach([]*recordReq{a1, a2, b1, b1Copy, other, c}, nil)
+	if !slices.Equal(keep, []*recordReq{a1, b1, other, c}) || !slices.Equal(later, []*recordReq{a2, b1Copy}) {
+		t.Errorf("oneEach kept %d and left %d; want a1 b1 other c, then a2 b1Copy", len(keep), len(later))
 	}
 }
 

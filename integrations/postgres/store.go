@@ -15,10 +15,13 @@
 //   - One review winner: UPDATE ... WHERE review_state = 'open' AND
 //     superseded_by IS NULL, and the rows it affected.
 //   - Group commit: RecordDecision calls that arrive together are recorded
-//     by one statement, one transaction (record_decisions), each in a
-//     subtransaction of its own, with the batch's application locks taken
-//     in key order first, so that batches of two replicas never deadlock
-//     on them; a batch that fails as a whole is recorded call by call.
+//     by one statement, one transaction (record_decisions), with the
+//     batch's application locks taken in key order first, so that batches
+//     of two replicas never deadlock on them. A batch of distinct
+//     applications and deliveries is recorded set by set; one that cannot
+//     be, or fails, goes decision by decision, each in a subtransaction of
+//     its own so that one that fails fails alone; a batch that fails as a
+//     whole is recorded call by call.
 //   - Outbox and recheck claims: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
 //     SKIP LOCKED LIMIT n) setting lease_until, so each row is leased by one
 //     replica at a time and claimable again once its lease has passed.

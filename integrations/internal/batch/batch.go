@@ -36,13 +36,19 @@ func Take[T any](batch []T, queue <-chan T, quit <-chan struct{}, max int) ([]T,
 	case <-quit:
 		return nil, false
 	}
+	return Fill(batch, queue, max), true
+}
+
+// Fill appends to batch the requests queued, up to max in all, without
+// waiting for more.
+func Fill[T any](batch []T, queue <-chan T, max int) []T {
 	for len(batch) < max {
 		select {
 		case r := <-queue:
 			batch = append(batch, r)
 		default:
-			return batch, true
+			return batch
 		}
 	}
-	return batch, true
+	return batch
 }

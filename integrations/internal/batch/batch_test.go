@@ -44,3 +44,16 @@ func TestPut(t *testing.T) {
 		t.Errorf("Put after quit: %v, want ErrClosed", err)
 	}
 }
+
+func TestFill(t *testing.T) {
+	queue := make(chan int, 8)
+	for i := range 3 {
+		queue <- i
+	}
+	if got := Fill([]int{9}, queue, 3); !slices.Equal(got, []int{9, 0, 1}) {
+		t.Fatalf("Fill = %v; want [9 0 1] (up to max)", got)
+	}
+	if got := Fill([]int{9}, queue, 3); !slices.Equal(got, []int{9, 2}) {
+		t.Fatalf("Fill = %v; want [9 2] (what is queued, no wait)", got)
+	}
+}
