@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/auth/standardwebhooks"
 	"github.com/jkngate/jkngate/integrations/postgres"
-	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 
@@ -28,14 +26,7 @@ import (
 //	JKNGATE_LOAD=1 go test -run LoadCrash -v -count=1 ./cmd/jkngate
 func TestLoadCrashKeepsEveryAnsweredDecision(t *testing.T) {
 	requireLoad(t)
-	bin := filepath.Join(t.TempDir(), "jkngate")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sim := bpjssim.New(bpjssim.Config{})
-	simSrv := httptest.NewServer(sim.Handler())
-	t.Cleanup(simSrv.Close)
+	bin := buildBinary(t)
 	secret, err := standardwebhooks.ParseSecret(testSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -47,13 +38,7 @@ func TestLoadCrashKeepsEveryAnsweredDecision(t *testing.T) {
 			if db == "postgres" {
 				dbURL = pgEnv(t)[1]
 			}
-			creds := sim.Credentials()
-			env := append(os.Environ(),
-				"JKNGATE_DATABASE_URL="+dbURL,
-				"JKNGATE_BPJS_URL="+simSrv.URL, "JKNGATE_BPJS_EMPLOYER_URL="+simSrv.URL,
-				"JKNGATE_BPJS_CONS_ID="+creds.ConsID, "JKNGATE_BPJS_SECRET="+creds.Secret,
-				"JKNGATE_BPJS_USER_KEY="+creds.UserKey, "JKNGATE_BPJS_RATE=1000",
-				"JKNGATE_WEBHOOK_CLIENTS=oss:"+testSecret, "JKNGATE_LOG_LEVEL=warn")
+			_, env := gateProcessEnv(t, dbURL)
 			base, proc := startBinary(t, bin, env)
 
 			// Load until killed: 16 senders, unique webhooks.
@@ -118,6 +103,18 @@ func TestLoadCrashKeepsEveryAnsweredDecision(t *testing.T) {
 			t.Logf("%s: %d decisions answered before SIGKILL, %d missing after restart", db, len(answered), missing)
 		})
 	}
+}
+
+// buildBinary builds this package's binary, jkngate, into t's temporary
+// directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "jkngate")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // startBinary runs bin serve on a free port with env and waits for /healthz.

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,34 +32,49 @@ import (
 //
 //	JKNGATE_LOAD=1 go test -run LoadSideBySide -v -count=1 ./cmd/jkngate
 //
-// The naive servers are bare Echo + the Standard Webhooks HMAC check + one
-// INSERT per request, autocommit: into PostgreSQL, and into SQLite in WAL
-// mode with synchronous=FULL. jkngate runs with BPJS data cached (a warm-up
-// pass over every simulated employer first). For each target: closed loop
-// at 16 senders (decisions/s; the median of JKNGATE_LOAD_ROUNDS rounds,
-// default 3) and open loop at 1,000/s (p99, latency from the scheduled
-// time). Everything (load generator, servers, PostgreSQL) shares the
-// machine's cores, so the figures are for comparison, not capacity.
+// Each target is a process of its own, as in production: jkngate is the
+// binary built from this package (jkngate serve), and each naive server is
+// this test binary run again as TestLoadNaiveServer. The load generator is
+// this process. The naive servers are bare Echo + the Standard Webhooks
+// HMAC check + one INSERT per request, autocommit: into PostgreSQL, and into
+// SQLite in WAL mode with synchronous=FULL. jkngate runs with BPJS data
+// cached (a warm-up pass over every simulated employer first). For each
+// target: closed loop at 16 senders (decisions/s; the median of
+// JKNGATE_LOAD_ROUNDS rounds, default 3) and open loop at 1,000/s (p99,
+// latency from the scheduled time), with the CPU each decision cost the
+// target's process and PostgreSQL. Everything (load generator, servers,
+// PostgreSQL) shares the machine's cores, so the figures are for
+// comparison, not capacity.
 func TestLoadSideBySide(t *testing.T) {
 	requireLoad(t)
 	secret, err := standardwebhooks.ParseSecret(testSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pgURL := pgEnv(t)[1]
+	bin := buildBinary(t)
 	type target struct {
 		name, url string
+		pid       int
+		sim       *bpjssim.Server // jkngate's BPJS simulator; nil for a naive server
 	}
-	gl := startGate(t)
-	gp := startGate(t, pgEnv(t)...)
+	gateTarget := func(name, dbURL string) target {
+		sim, env := gateProcessEnv(t, dbURL)
+		base, cmd := startBinary(t, bin, env)
+		return target{name: name, url: base, pid: cmd.Process.Pid, sim: sim}
+	}
+	naiveTarget := func(name, store, dsn string) target {
+		base, pid := startNaive(t, store, dsn)
+		return target{name: name, url: base, pid: pid}
+	}
 	targets := []target{
-		{"naive PostgreSQL (Echo + HMAC + one INSERT, autocommit)", naivePostgres(t, pgURL)},
-		{"naive SQLite (Echo + HMAC + one INSERT, WAL, synchronous=FULL)", naiveSQLite(t)},
-		{"jkngate, PostgreSQL store", gp.base},
-		{"jkngate, SQLite store", gl.base},
+		naiveTarget("naive PostgreSQL (Echo + HMAC + one INSERT, autocommit)", "postgres", pgEnv(t)[1]),
+		naiveTarget("naive SQLite (Echo + HMAC + one INSERT, WAL, synchronous=FULL)", "sqlite",
+			filepath.Join(t.TempDir(), "naive.db")),
+		gateTarget("jkngate, PostgreSQL store", pgEnv(t)[1]),
+		gateTarget("jkngate, SQLite store", filepath.Join(t.TempDir(), "gate.db")),
 	}
 	// JKNGATE_LOAD_ONLY=sqlite (say) keeps the targets whose name holds it,
-	// e.g. to profile one: go test ... -cpuprofile cpu.out.
+	// e.g. to look at one with perf.
 	if only := os.Getenv("JKNGATE_LOAD_ONLY"); only != "" {
 		targets = slices.DeleteFunc(targets, func(tg target) bool {
 			return !strings.Contains(strings.ToLower(tg.name), strings.ToLower(only))
@@ -64,7 +82,7 @@ func TestLoadSideBySide(t *testing.T) {
 	}
 	data := bpjssim.Generate(0)
 	for _, tg := range targets {
-		if !strings.HasPrefix(tg.name, "jkngate") {
+		if tg.sim == nil {
 			continue
 		}
 		warm := benchConfig{target: tg.url + "/v1/webhooks/oss", secret: secret, requests: len(data.Employers),
@@ -72,7 +90,16 @@ func TestLoadSideBySide(t *testing.T) {
 		if _, err := runBench(t.Context(), warm); err != nil {
 			t.Fatal(err)
 		}
+		tg.sim.ResetStats()
 	}
+	defer func() {
+		// Calls here mean some lookups were not cached: the runs paid BPJS.
+		for _, tg := range targets {
+			if tg.sim != nil {
+				t.Logf("BPJS calls during the measured rounds, %s: %+v", tg.name, tg.sim.Stats())
+			}
+		}
+	}()
 
 	rounds := envInt(t, "JKNGATE_LOAD_ROUNDS", 3)
 	// JKNGATE_LOAD_CLOSED_ONLY=1 leaves the open-loop phase out
@@ -82,27 +109,26 @@ func TestLoadSideBySide(t *testing.T) {
 	if os.Getenv("JKNGATE_LOAD_CLOSED_ONLY") == "1" {
 		openLoop = 0
 	}
-	gl.sim.ResetStats()
-	gp.sim.ResetStats()
-	defer func() {
-		// Calls here mean some lookups were not cached: the runs paid BPJS.
-		t.Logf("BPJS calls during the measured rounds: SQLite gate %+v, PostgreSQL gate %+v", gl.sim.Stats(), gp.sim.Stats())
-	}()
 	perSecond := make([][]float64, len(targets))
 	p99 := make([][]float64, len(targets))
+	serverCPU := make([][]float64, len(targets))
+	postgresCPU := make([][]float64, len(targets))
 	for round := range rounds {
 		for i, tg := range targets {
 			c := benchConfig{target: tg.url + "/v1/webhooks/oss", secret: secret, requests: 5000,
 				concurrency: 16, runID: fmt.Sprintf("c%d", round), timeout: 30 * time.Second}
-			before := cpuNow()
+			before := cpuNow(tg.pid)
 			res, err := runBench(t.Context(), c)
 			if err != nil || res.Decisions != res.Requests {
 				t.Fatalf("%s: %v %v", tg.name, err, res.ByStatus)
 			}
-			used := cpuNow().sub(before)
+			used := cpuNow(tg.pid).sub(before)
 			perSecond[i] = append(perSecond[i], res.PerSecond)
-			cost := fmt.Sprintf("CPU per decision: %d µs in this process (load generator and server), %d µs in PostgreSQL",
-				used.self.Microseconds()/int64(res.Decisions), used.postgres.Microseconds()/int64(res.Decisions))
+			n := float64(res.Decisions)
+			serverCPU[i] = append(serverCPU[i], float64(used.server.Microseconds())/n)
+			postgresCPU[i] = append(postgresCPU[i], float64(used.postgres.Microseconds())/n)
+			cost := fmt.Sprintf("CPU per decision: server %.0f µs, PostgreSQL %.0f µs, load generator %.0f µs",
+				serverCPU[i][round], postgresCPU[i][round], float64(used.generator.Microseconds())/n)
 			if openLoop == 0 {
 				p99[i] = append(p99[i], math.NaN())
 				t.Logf("round %d %s: %.0f decisions/s (%s)", round+1, tg.name, perSecond[i][round], cost)
@@ -127,7 +153,7 @@ func TestLoadSideBySide(t *testing.T) {
 		return // the table needs every target
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| target | decisions/s (16 senders) | p99 at 1,000/s | jkngate's ratio to it |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| target | decisions/s (16 senders) | p99 at 1,000/s | CPU per decision: server + PostgreSQL | jkngate's ratio to it |\n|---|---|---|---|---|\n")
 	jkPG, jkLite := median(perSecond[2]), median(perSecond[3])
 	ratio := []string{fmt.Sprintf("PostgreSQL store: **%.2f**", jkPG/median(perSecond[0])),
 		fmt.Sprintf("SQLite store: **%.2f**", jkLite/median(perSecond[1])), "", ""}
@@ -136,11 +162,91 @@ func TestLoadSideBySide(t *testing.T) {
 		if openLoop == 0 {
 			p = "not run"
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %s | %s |\n", tg.name, median(perSecond[i]), p, ratio[i])
+		cpu := fmt.Sprintf("%.0f µs", median(serverCPU[i]))
+		if strings.Contains(tg.name, "PostgreSQL") {
+			cpu += fmt.Sprintf(" + %.0f µs", median(postgresCPU[i]))
+		}
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s |\n", tg.name, median(perSecond[i]), p, cpu, ratio[i])
 	}
-	fmt.Fprintf(&b, "| Open Policy Agent, equivalent Rego policy over HTTP, no record (not measured here: OPA is not installable on this machine; the issue's figure) | ~4,000 | | PostgreSQL %.2f, SQLite %.2f |\n",
+	fmt.Fprintf(&b, "| Open Policy Agent, equivalent Rego policy over HTTP, no record (not measured here: OPA is not installable on this machine; the issue's figure) | ~4,000 | | | PostgreSQL %.2f, SQLite %.2f |\n",
 		jkPG/4000, jkLite/4000)
 	t.Log(b.String())
+}
+
+// gateProcessEnv is the environment of a jkngate serve process on the
+// database dbURL (a PostgreSQL URL or an SQLite file), with a BPJS
+// simulator of its own, returned for its call counts.
+func gateProcessEnv(t *testing.T, dbURL string) (*bpjssim.Server, []string) {
+	t.Helper()
+	sim := bpjssim.New(bpjssim.Config{})
+	simSrv := httptest.NewServer(sim.Handler())
+	t.Cleanup(simSrv.Close)
+	creds := sim.Credentials()
+	return sim, append(os.Environ(),
+		"JKNGATE_DATABASE_URL="+dbURL,
+		"JKNGATE_BPJS_URL="+simSrv.URL, "JKNGATE_BPJS_EMPLOYER_URL="+simSrv.URL,
+		"JKNGATE_BPJS_CONS_ID="+creds.ConsID, "JKNGATE_BPJS_SECRET="+creds.Secret,
+		"JKNGATE_BPJS_USER_KEY="+creds.UserKey, "JKNGATE_BPJS_RATE=1000",
+		"JKNGATE_WEBHOOK_CLIENTS=oss:"+testSecret, "JKNGATE_LOG_LEVEL=warn")
+}
+
+// startNaive runs a naive server (store "postgres" or "sqlite", on dsn) in a
+// process of its own: this test binary, as TestLoadNaiveServer. It returns
+// the server's base URL and the process id.
+func startNaive(t *testing.T, store, dsn string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadNaiveServer$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "JKNGATE_NAIVE_STORE="+store, "JKNGATE_NAIVE_DSN="+dsn)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) //nolint:errcheck // killed
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "naive listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return "http://" + a, cmd.Process.Pid
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the naive %s server did not start", store)
+		return "", 0
+	}
+}
+
+// TestLoadNaiveServer is not a test: it is a naive server, run by
+// TestLoadSideBySide in a process of its own (JKNGATE_NAIVE_STORE set). It
+// serves until the process is killed.
+func TestLoadNaiveServer(t *testing.T) {
+	store, dsn := os.Getenv("JKNGATE_NAIVE_STORE"), os.Getenv("JKNGATE_NAIVE_DSN")
+	if store == "" {
+		t.Skip("a naive server for TestLoadSideBySide, run by it in a process of its own")
+	}
+	var h http.Handler
+	switch store {
+	case "postgres":
+		h = naivePostgres(t, dsn)
+	case "sqlite":
+		h = naiveSQLite(t, dsn)
+	default:
+		t.Fatalf("JKNGATE_NAIVE_STORE=%q: want postgres or sqlite", store)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("naive listening on %s\n", l.Addr())
+	t.Fatal(http.Serve(l, h))
 }
 
 // naiveHandler is the baseline webhook: bind nothing but the body, check
@@ -169,7 +275,7 @@ func naiveHandler(insert func(ctx context.Context, id string, body []byte) error
 	return e
 }
 
-func naivePostgres(t *testing.T, url string) string {
+func naivePostgres(t *testing.T, url string) http.Handler {
 	pool, err := pgxpool.New(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
@@ -178,16 +284,14 @@ func naivePostgres(t *testing.T, url string) string {
 	if _, err := pool.Exec(t.Context(), `CREATE TABLE naive (id text PRIMARY KEY, body jsonb NOT NULL, at timestamptz NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(naiveHandler(func(ctx context.Context, id string, body []byte) error {
+	return naiveHandler(func(ctx context.Context, id string, body []byte) error {
 		_, err := pool.Exec(ctx, `INSERT INTO naive (id, body, at) VALUES ($1, $2, $3)`, id, string(body), time.Now())
 		return err
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	})
 }
 
-func naiveSQLite(t *testing.T) string {
-	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "naive.db")+
+func naiveSQLite(t *testing.T, path string) http.Handler {
+	db, err := sql.Open("sqlite", path+
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
@@ -197,11 +301,9 @@ func naiveSQLite(t *testing.T) string {
 	if _, err := db.Exec(`CREATE TABLE naive (id TEXT PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(naiveHandler(func(ctx context.Context, id string, body []byte) error {
+	return naiveHandler(func(ctx context.Context, id string, body []byte) error {
 		_, err := db.ExecContext(ctx, `INSERT INTO naive (id, body, at) VALUES (?, ?, ?)`, id, string(body),
 			time.Now().UTC().Format(time.RFC3339Nano))
 		return err
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	})
 }
