@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -152,5 +153,20 @@ func TestUnknownVariableWarning(t *testing.T) {
 	want := "jkngate: warning: JKNGATE_DATABSE_URL is not a jkngate variable and is ignored; did you mean JKNGATE_DATABASE_URL?\n"
 	if stderr.String() != want {
 		t.Errorf("stderr = %q, want %q", stderr.String(), want)
+	}
+}
+
+// TestTuneGC: serve sets the collector's target to defaultGCPercent unless
+// GOGC is set, and leaves an operator's GOGC alone.
+func TestTuneGC(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(orig)
+	tuneGC(func(string) (string, bool) { return "", false })
+	if got := debug.SetGCPercent(123); got != defaultGCPercent {
+		t.Errorf("without GOGC: GC percent %d, want %d", got, defaultGCPercent)
+	}
+	tuneGC(func(k string) (string, bool) { return "123", k == "GOGC" })
+	if got := debug.SetGCPercent(100); got != 123 {
+		t.Errorf("with GOGC set: GC percent %d, want the operator's 123 left alone", got)
 	}
 }
