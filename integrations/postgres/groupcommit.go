@@ -17,9 +17,9 @@ import (
 // waits to fill: the writer takes what is queued when it is free, so a lone
 // decision is recorded at once, and concurrent ones share a transaction
 // (and its WAL flush) while the previous one runs. 64 is also PostgreSQL's
-// per-backend cache of subtransactions (one per item, when a batch goes
-// decision by decision); more would overflow
-// it and slow every session's snapshots.
+// per-backend cache of subtransactions (one per item when a batch goes
+// decision by decision); more would overflow it and slow every session's
+// snapshots.
 const maxBatch = 64
 
 // batchTimeout bounds a batch. A batch does not end with its callers'
