@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,13 +136,18 @@ func TestLoadSideBySide(t *testing.T) {
 				continue
 			}
 			c.concurrency, c.rate, c.requests, c.runID = 0, 1000, openLoop, fmt.Sprintf("o%d", round)
+			busy0, metered := writerBusy(tg.url)
 			res, err = runBench(t.Context(), c)
 			if err != nil {
 				t.Fatalf("%s: %v", tg.name, err)
 			}
 			p99[i] = append(p99[i], res.P99Millis)
-			t.Logf("round %d %s: %.0f decisions/s (%s); at 1000/s p99 %.1f ms %v", round+1, tg.name,
-				perSecond[i][round], cost, res.P99Millis, res.ByStatus)
+			writer := ""
+			if busy1, ok := writerBusy(tg.url); metered && ok {
+				writer = fmt.Sprintf(", its writer busy %.0f%%", 100*(busy1-busy0).Seconds()/res.Seconds)
+			}
+			t.Logf("round %d %s: %.0f decisions/s (%s); at 1000/s p99 %.1f ms%s %v", round+1, tg.name,
+				perSecond[i][round], cost, res.P99Millis, writer, res.ByStatus)
 		}
 	}
 	median := func(xs []float64) float64 {
@@ -171,6 +177,24 @@ func TestLoadSideBySide(t *testing.T) {
 	fmt.Fprintf(&b, "| Open Policy Agent, equivalent Rego policy over HTTP, no record (not measured here: OPA is not installable on this machine; the issue's figure) | ~4,000 | | | PostgreSQL %.2f, SQLite %.2f |\n",
 		jkPG/4000, jkLite/4000)
 	t.Log(b.String())
+}
+
+// writerBusy reads jkngate_store_writer_busy_seconds_total from the
+// server's /metrics; ok is false for a server without it (a naive one).
+func writerBusy(base string) (busy time.Duration, ok bool) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, found := strings.CutPrefix(sc.Text(), "jkngate_store_writer_busy_seconds_total "); found {
+			seconds, err := strconv.ParseFloat(v, 64)
+			return time.Duration(seconds * float64(time.Second)), err == nil
+		}
+	}
+	return 0, false
 }
 
 // gateProcessEnv is the environment of a jkngate serve process on the

@@ -86,6 +86,8 @@ type groupWriter struct {
 	// Decisions recorded in batches of two or more, and decisions sent
 	// back to record alone because their batch failed: for tests.
 	batched, sentAlone atomic.Int64
+
+	stats batch.Stats // for Store.WriterStats
 }
 
 func newGroupWriter(s *Store) *groupWriter {
@@ -157,7 +159,9 @@ func (w *groupWriter) run() {
 		}
 		taken, next = oneEach(taken, next[:0])
 		held, next = next, held
+		start := time.Now()
 		w.commit(taken)
+		w.stats.Observe(len(taken), time.Since(start))
 	}
 }
 

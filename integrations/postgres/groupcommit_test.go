@@ -500,3 +500,19 @@ func TestCallerGivingUpKeepsTheConnection(t *testing.T) {
 			st.TotalConns(), st.NewConnsCount(), total, before)
 	}
 }
+
+// TestWriterStats: each decision recorded alone is a batch of its own, and
+// the writer's busy time grows with them.
+func TestWriterStats(t *testing.T) {
+	s := openFresh(t)
+	for i := range 3 {
+		d := storetest.NewDecision("client-a", fmt.Sprintf("msg_stats_%d", i), fmt.Sprintf("OSS-%d", i))
+		if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, ok := s.WriterStats()
+	if !ok || st.Batches != 3 || st.Decisions != 3 || st.Busy <= 0 {
+		t.Errorf("WriterStats = %+v, %v; want 3 batches of one decision and some busy time", st, ok)
+	}
+}

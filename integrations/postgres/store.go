@@ -40,6 +40,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 )
 
 var (
@@ -131,3 +132,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// WriterStats counts what RecordDecision's group writer has done since the
+// store opened: batches committed, the decisions they held and the time they
+// held the writer (its utilization, over a period, is the busy time's rate).
+// ok is always true; storemetrics reports them.
+func (s *Store) WriterStats() (stats batch.Snapshot, ok bool) { return s.group.stats.Snapshot(), true }

@@ -56,6 +56,8 @@ type groupWriter struct {
 
 	mu    sync.Mutex
 	stmts *recordStmts // prepared on first use, after Migrate
+
+	stats batch.Stats // for Store.WriterStats
 }
 
 // recordStmts are RecordDecision's statements, prepared once on the writer
@@ -127,7 +129,9 @@ func (w *groupWriter) run() {
 			w.drain()
 			return
 		}
+		start := time.Now()
 		w.commit(taken)
+		w.stats.Observe(len(taken), time.Since(start))
 	}
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/jkngate/jkngate/gate"
@@ -124,5 +125,21 @@ func TestWriterKeepsStatementJournalsInMemory(t *testing.T) {
 	}
 	if mode != 2 {
 		t.Errorf("writer temp_store = %d, want 2 (MEMORY)", mode)
+	}
+}
+
+// TestWriterStats: each decision recorded alone is a batch of its own, and
+// the writer's busy time grows with them.
+func TestWriterStats(t *testing.T) {
+	s := openFresh(t)
+	for i := range 3 {
+		d := storetest.NewDecision("client-a", fmt.Sprintf("msg_stats_%d", i), fmt.Sprintf("OSS-%d", i))
+		if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, ok := s.WriterStats()
+	if !ok || st.Batches != 3 || st.Decisions != 3 || st.Busy <= 0 {
+		t.Errorf("WriterStats = %+v, %v; want 3 batches of one decision and some busy time", st, ok)
 	}
 }

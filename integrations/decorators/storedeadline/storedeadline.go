@@ -15,6 +15,7 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 )
 
 // DefaultTimeout is the deadline of a store call whose caller has none
@@ -75,6 +76,16 @@ func (s *Store) DueRechecks(ctx context.Context, now time.Time) (int, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	return rc.DueRechecks(ctx, now)
+}
+
+// WriterStats implements storemetrics.WriterMeter when the wrapped store
+// does, so the writer's counters survive the wrapping; ok is false
+// otherwise. It makes no call and needs no deadline.
+func (s *Store) WriterStats() (batch.Snapshot, bool) {
+	if wm, ok := s.Store.(storemetrics.WriterMeter); ok {
+		return wm.WriterStats()
+	}
+	return batch.Snapshot{}, false
 }
 
 // EachDecision implements gate.DecisionReader. A streamed export may run

@@ -11,6 +11,7 @@ import (
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/decorators/storedeadline"
 	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 	"github.com/jkngate/jkngate/integrations/testsupport/storetest"
 )
 
@@ -209,4 +210,24 @@ func TestEachDecisionBoundsProgressNotLength(t *testing.T) {
 			t.Fatalf("stalled store: %d rows, err %v; want 2 rows and an error", n, err)
 		}
 	})
+}
+
+// metered is a hung store with a group-commit writer's counts.
+type metered struct {
+	hung
+	stats batch.Snapshot
+}
+
+func (m *metered) WriterStats() (batch.Snapshot, bool) { return m.stats, true }
+
+// The writer's counts survive the wrapping, without a call to the store;
+// a store without them says so.
+func TestWriterStatsForwarded(t *testing.T) {
+	want := batch.Snapshot{Batches: 2, Decisions: 5, Busy: time.Second}
+	if got, ok := storedeadline.New(&metered{stats: want}, time.Second).WriterStats(); !ok || got != want {
+		t.Errorf("WriterStats = %+v, %v; want %+v, true", got, ok, want)
+	}
+	if got, ok := storedeadline.New(&hung{}, time.Second).WriterStats(); ok {
+		t.Errorf("WriterStats of a store without a writer = %+v, true; want false", got)
+	}
 }

@@ -4,7 +4,11 @@
 // gate error kind (jkngate_store_errors_total{op,kind}), and, when the store
 // can count its outbox, a gauge reports the callbacks waiting for delivery
 // at scrape time (jkngate_callback_outbox_pending), and when it can count its
-// due rechecks, another reports them (jkngate_recheck_backlog).
+// due rechecks, another reports them (jkngate_recheck_backlog). When its
+// RecordDecision goes through a group-commit writer, counters report the
+// writer's batches, the decisions they held and the time they held it
+// (jkngate_store_batches_total, jkngate_store_batched_decisions_total,
+// jkngate_store_writer_busy_seconds_total).
 package storemetrics
 
 import (
@@ -15,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 	"github.com/jkngate/jkngate/integrations/support/promreg"
 )
 
@@ -30,6 +35,13 @@ type Store interface {
 // waiting for delivery (the SQLite and PostgreSQL stores).
 type PendingCounter interface {
 	PendingCallbacks(ctx context.Context) (int, error)
+}
+
+// WriterMeter is implemented by stores whose RecordDecision goes through a
+// single group-commit writer (the SQLite and PostgreSQL stores); ok is false
+// when it does not (a decorator over another store).
+type WriterMeter interface {
+	WriterStats() (stats batch.Snapshot, ok bool)
 }
 
 // RecheckCounter is implemented by stores that can count the rechecks due
@@ -92,7 +104,7 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 	if reg == nil {
 		return s, nil
 	}
-	var errDuration, errErrors, errPending, errBacklog, errOverdue error
+	var errDuration, errErrors, errPending, errBacklog, errOverdue, errWriter error
 	s.duration, errDuration = promreg.Register(reg, s.duration)
 	s.errors, errErrors = promreg.Register(reg, s.errors)
 	if pc, ok := next.(PendingCounter); ok {
@@ -108,12 +120,15 @@ func New(next Store, reg prometheus.Registerer) (*Instrumented, error) {
 				"Rechecks of REGISTRY_UNAVAILABLE decisions that are due (being worked or waiting for a turn), counted at scrape time.",
 				nil, nil)})
 	}
+	if wm, ok := next.(WriterMeter); ok {
+		_, errWriter = promreg.Register(reg, newWriterCollector(wm))
+	}
 	_, errOverdue = promreg.Register(reg, &pendingCollector{store: s, count: s.overdueReviews,
 		desc: prometheus.NewDesc("jkngate_reviews_overdue",
 			"Open reviews past their due time (review_due_working_days), counted at scrape time: "+
 				"past the licensing deadline a permit may be approved automatically.",
 			nil, nil)})
-	if err := cmp.Or(errDuration, errErrors, errPending, errBacklog, errOverdue); err != nil {
+	if err := cmp.Or(errDuration, errErrors, errPending, errBacklog, errOverdue, errWriter); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -154,4 +169,41 @@ func (c *pendingCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
+}
+
+// writerCollector reports a store's group-commit writer counts, read at
+// scrape time. A store without a writer reports nothing.
+type writerCollector struct {
+	store                    WriterMeter
+	batches, decisions, busy *prometheus.Desc
+}
+
+func newWriterCollector(store WriterMeter) *writerCollector {
+	return &writerCollector{store: store,
+		batches: prometheus.NewDesc("jkngate_store_batches_total",
+			"Batches the store's group-commit writer recorded (one transaction each; a lone decision is a batch of one).",
+			nil, nil),
+		decisions: prometheus.NewDesc("jkngate_store_batched_decisions_total",
+			"Decisions the store's group-commit writer took into its batches.", nil, nil),
+		busy: prometheus.NewDesc("jkngate_store_writer_busy_seconds_total",
+			"Time the store's single group-commit writer spent recording batches: its rate is the writer's "+
+				"utilization; near 1, webhooks queue for it (see the README's capacity notes).",
+			nil, nil),
+	}
+}
+
+func (c *writerCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.batches
+	ch <- c.decisions
+	ch <- c.busy
+}
+
+func (c *writerCollector) Collect(ch chan<- prometheus.Metric) {
+	st, ok := c.store.WriterStats()
+	if !ok {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.batches, prometheus.CounterValue, float64(st.Batches))
+	ch <- prometheus.MustNewConstMetric(c.decisions, prometheus.CounterValue, float64(st.Decisions))
+	ch <- prometheus.MustNewConstMetric(c.busy, prometheus.CounterValue, st.Busy.Seconds())
 }

@@ -12,11 +12,15 @@ import (
 
 	"github.com/jkngate/jkngate/gate"
 	"github.com/jkngate/jkngate/integrations/decorators/storemetrics"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
 	"github.com/jkngate/jkngate/integrations/sqlite"
 )
 
-// The real stores are what gets wrapped.
-var _ storemetrics.Store = (*sqlite.Store)(nil)
+// The real stores are what gets wrapped, and report their writer.
+var (
+	_ storemetrics.Store       = (*sqlite.Store)(nil)
+	_ storemetrics.WriterMeter = (*sqlite.Store)(nil)
+)
 
 // fake is a Store that records which methods were called and fails them
 // all with err when it is set. A scrape runs the gauges' counts
@@ -311,5 +315,41 @@ func TestOverdueReviewsGaugeCountsAtTheClock(t *testing.T) {
 	gather(t, reg, "jkngate_reviews_overdue")
 	if !f.at.Equal(t0) {
 		t.Fatalf("reviews counted at %v, want the clock's %v", f.at, t0)
+	}
+}
+
+// writing is a fake with a group-commit writer's counts.
+type writing struct {
+	*fake
+	stats batch.Snapshot
+	ok    bool
+}
+
+func (w *writing) WriterStats() (batch.Snapshot, bool) { return w.stats, w.ok }
+
+func TestWriterCounters(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	w := &writing{fake: &fake{}, ok: true,
+		stats: batch.Snapshot{Batches: 3, Decisions: 10, Busy: 1500 * time.Millisecond}}
+	if _, err := storemetrics.New(w, reg); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]float64{"jkngate_store_batches_total": 3,
+		"jkngate_store_batched_decisions_total": 10, "jkngate_store_writer_busy_seconds_total": 1.5} {
+		if g := gather(t, reg, name); g[""].value != want {
+			t.Errorf("%s = %v, want %v", name, g, want)
+		}
+	}
+	w.ok = false // a decorator over a store without a writer
+	if g := gather(t, reg, "jkngate_store_batches_total"); len(g) != 0 {
+		t.Errorf("batches without a writer = %v, want none", g)
+	}
+
+	plain := prometheus.NewRegistry()
+	if _, err := storemetrics.New(&fake{}, plain); err != nil {
+		t.Fatal(err)
+	}
+	if g := gather(t, plain, "jkngate_store_writer_busy_seconds_total"); len(g) != 0 {
+		t.Errorf("a store without WriterStats reports %v, want nothing", g)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestTake(t *testing.T) {
@@ -55,5 +56,14 @@ func TestFill(t *testing.T) {
 	}
 	if got := Fill([]int{9}, queue, 3); !slices.Equal(got, []int{9, 2}) {
 		t.Fatalf("Fill = %v; want [9 2] (what is queued, no wait)", got)
+	}
+}
+
+func TestStats(t *testing.T) {
+	var s Stats
+	s.Observe(1, 2*time.Millisecond)
+	s.Observe(5, 3*time.Millisecond)
+	if got, want := s.Snapshot(), (Snapshot{Batches: 2, Decisions: 6, Busy: 5 * time.Millisecond}); got != want {
+		t.Errorf("Snapshot = %+v, want %+v", got, want)
 	}
 }
