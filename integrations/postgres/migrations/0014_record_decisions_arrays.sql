@@ -17,11 +17,11 @@
 -- taken first, in ascending key order (one statement, in its subquery's
 -- order), so that two batches (of two replicas) sharing applications wait
 -- for each other instead of deadlocking (were the order ever not kept, a
--- deadlock fails the batch and its callers go one by one); each head is
--- read after them, by a statement whose snapshot sees the previous holder's
--- commit. A delivery already answered (its
--- receipt there before, or committed meanwhile by another batch, which
--- ON CONFLICT waits for) is answered with the decision recorded then.
+-- deadlock fails the batch and its callers go one by one); each head is read
+-- after them, by a statement whose snapshot sees the previous holder's
+-- commit. A delivery already answered (its receipt there before, or
+-- committed meanwhile by another batch, which ON CONFLICT waits for) is
+-- answered with the decision recorded then.
 --
 -- The set path runs in one subtransaction. When it cannot serve the batch
 -- (two items of one application or of one delivery, which must chain in
