@@ -69,41 +69,55 @@ func TestBatchDuplicateWebhookOneDecision(t *testing.T) {
 
 // TestBatchBadDecisionFailsAlone: a decision whose id is taken fails with
 // KindConflict; the others of its batch are committed, the chain intact,
-// and the failed one leaves no receipt.
+// and the failed one leaves no receipt. In a batch that shares an
+// application (decision by decision from the start) and in one of distinct
+// applications (the set path fails, then the batch goes decision by
+// decision).
 func TestBatchBadDecisionFailsAlone(t *testing.T) {
-	s := openFresh(t)
-	taken := storetest.NewDecision("client-a", "msg_0", "OSS-0")
-	if _, _, err := s.RecordDecision(t.Context(), taken); err != nil {
-		t.Fatal(err)
-	}
-	bad := storetest.NewDecision("client-a", "msg_bad", "OSS-0")
-	bad.ID = taken.ID
-	good1 := storetest.NewDecision("client-a", "msg_1", "OSS-0")
-	good2 := storetest.NewDecision("client-a", "msg_2", "OSS-2")
-	good2.RecheckAt = good2.DecidedAt
-	reqs := []*recordReq{newReq(t, t.Context(), good1), newReq(t, t.Context(), bad), newReq(t, t.Context(), good2)}
-	s.group.commit(reqs)
-	r1, rb, r2 := <-reqs[0].done, <-reqs[1].done, <-reqs[2].done
-	if gate.KindOf(rb.err) != gate.KindConflict {
-		t.Errorf("taken id: %+v, want a KindConflict error", rb)
-	}
-	if r1.err != nil || r2.err != nil || !r1.got.Created || !r2.got.Created {
-		t.Fatalf("good decisions: %+v, %+v", r1, r2)
-	}
-	if r1.got.Supersedes == nil || *r1.got.Supersedes != taken.ID {
-		t.Errorf("good1 supersedes %v, want %s", r1.got.Supersedes, taken.ID)
-	}
-	if r2.got.Supersedes != nil {
-		t.Errorf("good2 supersedes %v, want nothing", *r2.got.Supersedes)
-	}
-	if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 3 {
-		t.Errorf("%d decisions stored, want 3", n)
-	}
-	if n := countRows(t, s, `SELECT count(*) FROM rechecks WHERE decision_id = $1`, good2.ID); n != 1 {
-		t.Errorf("good2 has %d rechecks, want 1", n)
-	}
-	if _, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_bad"); gate.KindOf(err) != gate.KindNotFound {
-		t.Errorf("the failed delivery's receipt: %v, want not found (rolled back)", err)
+	for _, c := range []struct {
+		name             string
+		good1App, badApp string // shared: good1 supersedes taken, bad shares good1's application
+	}{{"shared application", "OSS-0", "OSS-0"}, {"distinct applications", "OSS-1", "OSS-9"}} {
+		t.Run(c.name, func(t *testing.T) {
+			s := openFresh(t)
+			taken := storetest.NewDecision("client-a", "msg_0", "OSS-0")
+			if _, _, err := s.RecordDecision(t.Context(), taken); err != nil {
+				t.Fatal(err)
+			}
+			bad := storetest.NewDecision("client-a", "msg_bad", c.badApp)
+			bad.ID = taken.ID
+			good1 := storetest.NewDecision("client-a", "msg_1", c.good1App)
+			good2 := storetest.NewDecision("client-a", "msg_2", "OSS-2")
+			good2.RecheckAt = good2.DecidedAt
+			reqs := []*recordReq{newReq(t, t.Context(), good1), newReq(t, t.Context(), bad), newReq(t, t.Context(), good2)}
+			s.group.commit(reqs)
+			r1, rb, r2 := <-reqs[0].done, <-reqs[1].done, <-reqs[2].done
+			if gate.KindOf(rb.err) != gate.KindConflict {
+				t.Errorf("taken id: %+v, want a KindConflict error", rb)
+			}
+			if r1.err != nil || r2.err != nil || !r1.got.Created || !r2.got.Created {
+				t.Fatalf("good decisions: %+v, %+v", r1, r2)
+			}
+			wantSupersedes := ""
+			if c.good1App == taken.ApplicationID {
+				wantSupersedes = taken.ID
+			}
+			if got := deref(r1.got.Supersedes); got != wantSupersedes {
+				t.Errorf("good1 supersedes %q, want %q", got, wantSupersedes)
+			}
+			if r2.got.Supersedes != nil {
+				t.Errorf("good2 supersedes %v, want nothing", *r2.got.Supersedes)
+			}
+			if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 3 {
+				t.Errorf("%d decisions stored, want 3", n)
+			}
+			if n := countRows(t, s, `SELECT count(*) FROM rechecks WHERE decision_id = $1`, good2.ID); n != 1 {
+				t.Errorf("good2 has %d rechecks, want 1", n)
+			}
+			if _, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_bad"); gate.KindOf(err) != gate.KindNotFound {
+				t.Errorf("the failed delivery's receipt: %v, want not found (rolled back)", err)
+			}
+		})
 	}
 }
 
@@ -234,36 +248,6 @@ func TestBatchSetPath(t *testing.T) {
 		if stored, err := s.DecisionForWebhook(t.Context(), d.ClientID, d.WebhookID); err != nil || stored.ID != d.ID {
 			t.Errorf("delivery %s/%s answers %s (%v), want %s", d.ClientID, d.WebhookID, stored.ID, err, d.ID)
 		}
-	}
-}
-
-// TestBatchSetPathFailureGoesOneByOne: when the set path fails (an id
-// already taken, in a batch of distinct applications), the batch goes
-// decision by decision: only the bad decision fails.
-func TestBatchSetPathFailureGoesOneByOne(t *testing.T) {
-	s := openFresh(t)
-	taken := storetest.NewDecision("client-a", "msg_0", "OSS-0")
-	if _, _, err := s.RecordDecision(t.Context(), taken); err != nil {
-		t.Fatal(err)
-	}
-	good1 := storetest.NewDecision("client-a", "msg_1", "OSS-1")
-	bad := storetest.NewDecision("client-a", "msg_bad", "OSS-2")
-	bad.ID = taken.ID
-	good2 := storetest.NewDecision("client-a", "msg_2", "OSS-3")
-	reqs := []*recordReq{newReq(t, t.Context(), good1), newReq(t, t.Context(), bad), newReq(t, t.Context(), good2)}
-	s.group.commit(reqs)
-	r1, rb, r2 := <-reqs[0].done, <-reqs[1].done, <-reqs[2].done
-	if gate.KindOf(rb.err) != gate.KindConflict {
-		t.Errorf("taken id: %+v, want a KindConflict error", rb)
-	}
-	if r1.err != nil || r2.err != nil || !r1.got.Created || !r2.got.Created {
-		t.Fatalf("good decisions: %+v, %+v", r1, r2)
-	}
-	if n := countRows(t, s, `SELECT count(*) FROM decisions`); n != 3 {
-		t.Errorf("%d decisions stored, want 3", n)
-	}
-	if _, err := s.DecisionForWebhook(t.Context(), "client-a", "msg_bad"); gate.KindOf(err) != gate.KindNotFound {
-		t.Errorf("the failed delivery's receipt: %v, want not found (rolled back)", err)
 	}
 }
 
@@ -501,18 +485,5 @@ func TestCallerGivingUpKeepsTheConnection(t *testing.T) {
 	}
 }
 
-// TestWriterStats: each decision recorded alone is a batch of its own, and
-// the writer's busy time grows with them.
-func TestWriterStats(t *testing.T) {
-	s := openFresh(t)
-	for i := range 3 {
-		d := storetest.NewDecision("client-a", fmt.Sprintf("msg_stats_%d", i), fmt.Sprintf("OSS-%d", i))
-		if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, ok := s.WriterStats()
-	if !ok || st.Batches != 3 || st.Decisions != 3 || st.Busy <= 0 {
-		t.Errorf("WriterStats = %+v, %v; want 3 batches of one decision and some busy time", st, ok)
-	}
-}
+// TestWriterStats: the writer counts its batches, decisions and busy time.
+func TestWriterStats(t *testing.T) { storetest.RunWriterStats(t, openFresh(t)) }

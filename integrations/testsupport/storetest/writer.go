@@ -1,0 +1,32 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/jkngate/jkngate/gate"
+	"github.com/jkngate/jkngate/integrations/internal/batch"
+)
+
+// WriterStore is a store whose RecordDecision goes through a group-commit
+// writer that counts its work (the SQLite and PostgreSQL stores).
+type WriterStore interface {
+	gate.Store
+	WriterStats() (batch.Snapshot, bool)
+}
+
+// RunWriterStats checks s's writer counts: each decision recorded alone is
+// a batch of its own, and the writer's busy time grows with them.
+func RunWriterStats(t *testing.T, s WriterStore) {
+	t.Helper()
+	for i := range 3 {
+		d := NewDecision("client-a", fmt.Sprintf("msg_stats_%d", i), fmt.Sprintf("OSS-%d", i))
+		if _, _, err := s.RecordDecision(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, ok := s.WriterStats()
+	if !ok || st.Batches != 3 || st.Decisions != 3 || st.Busy <= 0 {
+		t.Errorf("WriterStats = %+v, %v; want 3 batches of one decision and some busy time", st, ok)
+	}
+}
