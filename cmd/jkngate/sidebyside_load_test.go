@@ -26,21 +26,25 @@ import (
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
-// TestLoadSideBySide measures jkngate on each store against the naive
-// servers the throughput goal is set by, on this machine, with the same
-// load generator (jkngate bench's runBench) driving every target the same
-// way, interleaved:
+// TestLoadSideBySide measures jkngate on each store against the targets
+// the throughput goal is set by, on this machine, with the same load
+// generator (jkngate bench's runBench) driving every target the same way,
+// interleaved:
 //
 //	JKNGATE_LOAD=1 go test -run LoadSideBySide -v -count=1 ./cmd/jkngate
 //
 // Each target is a process of its own, as in production: jkngate is the
-// binary built from this package (jkngate serve), and each naive server is
-// this test binary run again as TestLoadNaiveServer. The load generator is
-// this process. The naive servers are bare Echo + the Standard Webhooks
+// binary built from this package (jkngate serve); the bare Echo server and
+// the naive servers are this test binary run again as TestLoadNaiveServer;
+// Open Policy Agent is the opa binary (see opaBinary). The load generator
+// is this process. The naive servers are bare Echo + the Standard Webhooks
 // HMAC check + one INSERT per request, autocommit: into PostgreSQL, and into
-// SQLite in WAL mode with synchronous=FULL. jkngate runs with BPJS data
-// cached (a warm-up pass over every simulated employer first). For each
-// target: closed loop at 16 senders (decisions/s; the median of
+// SQLite in WAL mode with synchronous=FULL. OPA evaluates
+// testdata/opa/jkngate.rego, the gate's checks in Rego, over the BPJS data
+// loaded into it, and records nothing; the run first checks that it
+// decides every simulated employer as the gate does. jkngate runs with BPJS
+// data cached (a warm-up pass over every simulated employer first). For
+// each target: closed loop at 16 senders (decisions/s; the median of
 // JKNGATE_LOAD_ROUNDS rounds, default 3) and open loop at 1,000/s (p99,
 // latency from the scheduled time), with the CPU each decision cost the
 // target's process and PostgreSQL. Everything (load generator, servers,
@@ -55,24 +59,41 @@ func TestLoadSideBySide(t *testing.T) {
 	bin := buildBinary(t)
 	type target struct {
 		name, url string
+		path      string // where the webhook goes
 		pid       int
-		sim       *bpjssim.Server // jkngate's BPJS simulator; nil for a naive server
+		sim       *bpjssim.Server // jkngate's BPJS simulator; nil for the others
 	}
+	const webhook = "/v1/webhooks/oss"
 	gateTarget := func(name, dbURL string) target {
 		sim, env := gateProcessEnv(t, dbURL)
 		base, cmd := startBinary(t, bin, env)
-		return target{name: name, url: base, pid: cmd.Process.Pid, sim: sim}
+		return target{name: name, url: base, path: webhook, pid: cmd.Process.Pid, sim: sim}
 	}
 	naiveTarget := func(name, store, dsn string) target {
 		base, pid := startNaive(t, store, dsn)
-		return target{name: name, url: base, pid: pid}
+		return target{name: name, url: base, path: webhook, pid: pid}
 	}
+	data := bpjssim.Generate(0)
 	targets := []target{
+		naiveTarget("bare Echo (bind JSON, answer JSON)", "bare", ""),
 		naiveTarget("naive PostgreSQL (Echo + HMAC + one INSERT, autocommit)", "postgres", pgEnv(t)[1]),
 		naiveTarget("naive SQLite (Echo + HMAC + one INSERT, WAL, synchronous=FULL)", "sqlite",
 			filepath.Join(t.TempDir(), "naive.db")),
 		gateTarget("jkngate, PostgreSQL store", pgEnv(t)[1]),
 		gateTarget("jkngate, SQLite store", filepath.Join(t.TempDir(), "gate.db")),
+	}
+	// Open Policy Agent, when it can be had (built once from the Go module
+	// proxy): the Rego policy is checked to decide every simulated
+	// employer as the gate does before it is measured.
+	const opaName = "Open Policy Agent (equivalent Rego policy over HTTP, no record)"
+	opaMissing := ""
+	if opa, err := opaBinary(); err != nil {
+		opaMissing = err.Error()
+		t.Logf("OPA is not measured: %v", err)
+	} else {
+		base, pid := startOPA(t, opa, data)
+		checkOPA(t, base, data)
+		targets = append(targets, target{name: opaName, url: base, path: opaPath, pid: pid})
 	}
 	// JKNGATE_LOAD_ONLY=sqlite (say) keeps the targets whose name holds it,
 	// e.g. to look at one with perf.
@@ -81,12 +102,11 @@ func TestLoadSideBySide(t *testing.T) {
 			return !strings.Contains(strings.ToLower(tg.name), strings.ToLower(only))
 		})
 	}
-	data := bpjssim.Generate(0)
 	for _, tg := range targets {
 		if tg.sim == nil {
 			continue
 		}
-		warm := benchConfig{target: tg.url + "/v1/webhooks/oss", secret: secret, requests: len(data.Employers),
+		warm := benchConfig{target: tg.url + tg.path, secret: secret, requests: len(data.Employers),
 			concurrency: 8, runID: "warm", timeout: 30 * time.Second}
 		if _, err := runBench(t.Context(), warm); err != nil {
 			t.Fatal(err)
@@ -116,7 +136,7 @@ func TestLoadSideBySide(t *testing.T) {
 	postgresCPU := make([][]float64, len(targets))
 	for round := range rounds {
 		for i, tg := range targets {
-			c := benchConfig{target: tg.url + "/v1/webhooks/oss", secret: secret, requests: 5000,
+			c := benchConfig{target: tg.url + tg.path, secret: secret, requests: 5000,
 				concurrency: 16, runID: fmt.Sprintf("c%d", round), timeout: 30 * time.Second}
 			before := cpuNow(tg.pid)
 			res, err := runBench(t.Context(), c)
@@ -155,14 +175,29 @@ func TestLoadSideBySide(t *testing.T) {
 		slices.Sort(s)
 		return s[len(s)/2]
 	}
-	if len(targets) < 4 {
-		return // the table needs every target
+	by := map[string]float64{} // median decisions/s by target name
+	for i, tg := range targets {
+		by[tg.name] = median(perSecond[i])
+	}
+	jkPG, jkLite := by["jkngate, PostgreSQL store"], by["jkngate, SQLite store"]
+	if jkPG == 0 || jkLite == 0 {
+		return // the table compares with both of jkngate's stores
+	}
+	ratio := func(name string) string {
+		switch {
+		case by[name] == 0:
+			return ""
+		case strings.Contains(name, "naive PostgreSQL"):
+			return fmt.Sprintf("PostgreSQL store: **%.2f**", jkPG/by[name])
+		case strings.Contains(name, "naive SQLite"):
+			return fmt.Sprintf("SQLite store: **%.2f**", jkLite/by[name])
+		case strings.HasPrefix(name, "jkngate"):
+			return ""
+		}
+		return fmt.Sprintf("PostgreSQL %.2f, SQLite %.2f", jkPG/by[name], jkLite/by[name])
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| target | decisions/s (16 senders) | p99 at 1,000/s | CPU per decision: server + PostgreSQL | jkngate's ratio to it |\n|---|---|---|---|---|\n")
-	jkPG, jkLite := median(perSecond[2]), median(perSecond[3])
-	ratio := []string{fmt.Sprintf("PostgreSQL store: **%.2f**", jkPG/median(perSecond[0])),
-		fmt.Sprintf("SQLite store: **%.2f**", jkLite/median(perSecond[1])), "", ""}
 	for i, tg := range targets {
 		p := fmt.Sprintf("%.1f ms", median(p99[i]))
 		if openLoop == 0 {
@@ -172,10 +207,11 @@ func TestLoadSideBySide(t *testing.T) {
 		if strings.Contains(tg.name, "PostgreSQL") {
 			cpu += fmt.Sprintf(" + %.0f µs", median(postgresCPU[i]))
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s |\n", tg.name, median(perSecond[i]), p, cpu, ratio[i])
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s |\n", tg.name, median(perSecond[i]), p, cpu, ratio(tg.name))
 	}
-	fmt.Fprintf(&b, "| Open Policy Agent, equivalent Rego policy over HTTP, no record (not measured here: OPA is not installable on this machine; the issue's figure) | ~4,000 | | | PostgreSQL %.2f, SQLite %.2f |\n",
-		jkPG/4000, jkLite/4000)
+	if opaMissing != "" {
+		fmt.Fprintf(&b, "| %s | not measured: OPA could not be built | | | |\n", opaName)
+	}
 	t.Log(b.String())
 }
 
@@ -262,8 +298,10 @@ func TestLoadNaiveServer(t *testing.T) {
 		h = naivePostgres(t, dsn)
 	case "sqlite":
 		h = naiveSQLite(t, dsn)
+	case "bare":
+		h = bareEcho()
 	default:
-		t.Fatalf("JKNGATE_NAIVE_STORE=%q: want postgres or sqlite", store)
+		t.Fatalf("JKNGATE_NAIVE_STORE=%q: want postgres, sqlite or bare", store)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -295,6 +333,26 @@ func naiveHandler(insert func(ctx context.Context, id string, body []byte) error
 			return c.JSON(http.StatusServiceUnavailable, map[string]string{"code": "store_unavailable"})
 		}
 		return c.JSON(http.StatusOK, map[string]string{"decision_id": id, "outcome": "allow"})
+	})
+	return e
+}
+
+// bareEcho is the first row of the issue's table: Echo binding the webhook
+// JSON and answering JSON, with no check and no record; the ceiling the
+// load generator and HTTP put on every target here.
+func bareEcho() http.Handler {
+	e := echo.New()
+	e.HideBanner = true
+	e.POST("/v1/webhooks/:client", func(c echo.Context) error {
+		var w struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		}
+		if err := c.Bind(&w); err != nil {
+			return c.JSON(http.StatusBadRequest, map[string]string{"code": "bad_body"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"decision_id": c.Request().Header.Get("webhook-id"),
+			"outcome": "allow"})
 	})
 	return e
 }
