@@ -73,9 +73,9 @@ func BenchmarkWebhook(b *testing.B) {
 // every lookup.
 type cachedFakeRegistry struct{ fakeRegistry }
 
-func (r cachedFakeRegistry) LookUpCached(nib string, niks []string, into []gate.ParticipantLookup) (gate.EmployerLookup, bool) {
-	for i, nik := range niks {
-		into[i], _ = r.Participant(context.Background(), nik)
+func (r cachedFakeRegistry) LookUpCached(nib string, workers []gate.WorkerFinding) (gate.EmployerLookup, bool) {
+	for i, w := range workers {
+		workers[i].Lookup, _ = r.Participant(context.Background(), w.NIK)
 	}
 	e, _ := r.Employer(context.Background(), nib)
 	return e, true

@@ -9,13 +9,13 @@ package gate
 type CachedRegistry interface {
 	Registry
 	// LookUpCached answers the lookups of the employer under nib and of the
-	// participants under niks (into participants[i] for niks[i]; the two
-	// have the same length) from data it holds fresh in process memory,
-	// without calling BPJS, waiting on I/O or starting any refresh. It
-	// reports false when any of them is not held so: what it wrote is then
-	// to be ignored, nothing was counted as served, and the caller looks
-	// them all up with Employer and Participant.
-	LookUpCached(nib string, niks []string, participants []ParticipantLookup) (EmployerLookup, bool)
+	// participant under each workers[i].NIK (into workers[i].Lookup) from
+	// data it holds fresh in process memory, without calling BPJS, waiting
+	// on I/O or starting any refresh. It reports false when any of them is
+	// not held so: what it wrote is then to be ignored, nothing was counted
+	// as served, and the caller looks them all up with Employer and
+	// Participant.
+	LookUpCached(nib string, workers []WorkerFinding) (EmployerLookup, bool)
 }
 
 // evaluateFromCache decides app without any BPJS call, when it can: when
@@ -36,18 +36,14 @@ func (s *Service) evaluateFromCache(app Application) (d Decision, ok bool) {
 		return Decision{}, false
 	}
 	positions := samplePositions(len(app.Workers), p.WorkerSampleSize)
-	niks := make([]string, len(positions))
+	f := Findings{WorkersListed: len(app.Workers), Workers: make([]WorkerFinding, len(positions))}
 	for i, pos := range positions {
-		niks[i] = app.Workers[pos].NIK
+		f.Workers[i] = WorkerFinding{Position: pos, NIK: app.Workers[pos].NIK}
 	}
-	participants := make([]ParticipantLookup, len(positions))
-	employer, hit := cached.LookUpCached(app.NIB, niks, participants)
+	employer, hit := cached.LookUpCached(app.NIB, f.Workers)
 	if !hit {
 		return Decision{}, false
 	}
-	f := Findings{Employer: employer, WorkersListed: len(app.Workers), Workers: make([]WorkerFinding, len(positions))}
-	for i, pos := range positions {
-		f.Workers[i] = WorkerFinding{Position: pos, NIK: niks[i], Lookup: participants[i]}
-	}
+	f.Employer = employer
 	return Evaluate(app, f, s.Policy, s.now()), true
 }

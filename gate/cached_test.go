@@ -15,16 +15,16 @@ type cachedRegistry struct {
 	cachedCalls atomic.Int64
 }
 
-func (r *cachedRegistry) LookUpCached(nib string, niks []string, into []ParticipantLookup) (EmployerLookup, bool) {
+func (r *cachedRegistry) LookUpCached(nib string, workers []WorkerFinding) (EmployerLookup, bool) {
 	r.cachedCalls.Add(1)
 	if !r.held[nib] {
 		return EmployerLookup{}, false
 	}
-	for i, nik := range niks {
-		if !r.held[nik] {
+	for i, w := range workers {
+		if !r.held[w.NIK] {
 			return EmployerLookup{}, false
 		}
-		into[i] = r.participants[nik]
+		workers[i].Lookup = r.participants[w.NIK]
 	}
 	return r.employers[nib], true
 }

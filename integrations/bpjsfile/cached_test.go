@@ -15,12 +15,12 @@ type cachedLive struct {
 	held bool
 }
 
-func (c cachedLive) LookUpCached(_ string, niks []string, into []gate.ParticipantLookup) (gate.EmployerLookup, bool) {
+func (c cachedLive) LookUpCached(_ string, workers []gate.WorkerFinding) (gate.EmployerLookup, bool) {
 	if !c.held {
 		return gate.EmployerLookup{}, false
 	}
-	for i := range niks {
-		into[i] = c.participant
+	for i := range workers {
+		workers[i].Lookup = c.participant
 	}
 	return c.employer, true
 }
@@ -39,23 +39,23 @@ func TestLookUpCachedIsLives(t *testing.T) {
 	imported := &gate.Employer{NIB: nib, Code: "99999999", DataDate: now.Format("2006-01-02")}
 	r := &bpjsfile.Registry{Live: cachedLive{fakeLive: live, held: true}, Imports: fakeImports{employer: imported},
 		MaxDataAge: 72 * time.Hour, Now: func() time.Time { return now }}
-	into := make([]gate.ParticipantLookup, 1)
-	emp, ok := r.LookUpCached(nib, []string{nik}, into)
+	into := []gate.WorkerFinding{{NIK: nik}}
+	emp, ok := r.LookUpCached(nib, into)
 	if !ok {
 		t.Fatal("missed although Live holds everything")
 	}
 	wantEmp, _ := r.Employer(context.Background(), nib)
 	wantP, _ := r.Participant(context.Background(), nik)
-	if emp != wantEmp || into[0] != wantP {
-		t.Errorf("LookUpCached = %+v, %+v; want the lookups' %+v, %+v", emp, into[0], wantEmp, wantP)
+	if emp != wantEmp || into[0].Lookup != wantP {
+		t.Errorf("LookUpCached = %+v, %+v; want the lookups' %+v, %+v", emp, into[0].Lookup, wantEmp, wantP)
 	}
 
 	r.Live = cachedLive{fakeLive: live}
-	if _, ok := r.LookUpCached(nib, []string{nik}, into); ok {
+	if _, ok := r.LookUpCached(nib, into); ok {
 		t.Error("answered although Live missed")
 	}
 	r.Live = live
-	if _, ok := r.LookUpCached(nib, []string{nik}, into); ok {
+	if _, ok := r.LookUpCached(nib, into); ok {
 		t.Error("answered although Live has no cache")
 	}
 }

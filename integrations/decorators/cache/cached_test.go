@@ -18,8 +18,8 @@ func TestLookUpCachedAnswersFreshProcessEntriesOnly(t *testing.T) {
 	r, reg := newTestRegistry(t, inner, clk, staleOpts)
 	ctx := context.Background()
 	const otherNIK = "1275014101900002"
-	into := make([]gate.ParticipantLookup, 2)
-	if _, ok := r.LookUpCached(testNIB, []string{testNIK, otherNIK}, into); ok {
+	into := []gate.WorkerFinding{{NIK: testNIK}, {NIK: otherNIK}}
+	if _, ok := r.LookUpCached(testNIB, into); ok {
 		t.Fatal("an empty cache answered")
 	}
 	if _, err := r.Employer(ctx, testNIB); err != nil {
@@ -28,7 +28,7 @@ func TestLookUpCachedAnswersFreshProcessEntriesOnly(t *testing.T) {
 	if _, err := r.Participant(ctx, testNIK); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := r.LookUpCached(testNIB, []string{testNIK, otherNIK}, into); ok {
+	if _, ok := r.LookUpCached(testNIB, into); ok {
 		t.Fatal("answered with a NIK not cached")
 	}
 	if _, err := r.Participant(ctx, otherNIK); err != nil {
@@ -42,7 +42,7 @@ func TestLookUpCachedAnswersFreshProcessEntriesOnly(t *testing.T) {
 	}
 
 	clk.Add(time.Minute)
-	emp, ok := r.LookUpCached(testNIB, []string{testNIK, otherNIK}, into)
+	emp, ok := r.LookUpCached(testNIB, into)
 	if !ok {
 		t.Fatal("a cache holding every key missed")
 	}
@@ -52,8 +52,8 @@ func TestLookUpCachedAnswersFreshProcessEntriesOnly(t *testing.T) {
 	}
 	for i, nik := range []string{testNIK, otherNIK} {
 		want, _ := r.Participant(ctx, nik)
-		if into[i] != want || into[i].Participant.NIK != nik {
-			t.Errorf("participant %d = %+v, want %+v", i, into[i], want)
+		if into[i].Lookup != want || into[i].Lookup.Participant.NIK != nik {
+			t.Errorf("participant %d = %+v, want %+v", i, into[i].Lookup, want)
 		}
 	}
 	// One each by LookUpCached, one each by the comparisons.
@@ -63,7 +63,7 @@ func TestLookUpCachedAnswersFreshProcessEntriesOnly(t *testing.T) {
 
 	calls := inner.employerCalls.Load() + inner.participantCalls.Load()
 	clk.Add(2 * time.Hour) // past Fresh: stale, which only a real lookup serves
-	if _, ok := r.LookUpCached(testNIB, []string{testNIK}, into[:1]); ok {
+	if _, ok := r.LookUpCached(testNIB, into[:1]); ok {
 		t.Fatal("answered with stale entries")
 	}
 	r.wait()
