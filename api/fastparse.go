@@ -1,10 +1,6 @@
 package api
 
-import (
-	"encoding/json"
-
-	"github.com/jkngate/jkngate/gate"
-)
+import "github.com/jkngate/jkngate/gate"
 
 // submission is the webhook body in its expected shape, for the fast path.
 type submission struct {
@@ -32,14 +28,15 @@ type applicationJSON struct {
 	BPJSEmployerCode string `json:"bpjs_employer_code"`
 }
 
-// parseValidSubmission is the webhook's fast path: one decode into the
-// expected types and gate's validation. It reports false for anything else
+// parseValidSubmission is the webhook's fast path, for a body checkJSON
+// accepted with no folded keys: one decode into the expected types
+// (decodeSubmission) and gate's validation. It reports false for anything else
 // (wrong types, nulls, a missing field, an invalid value, another event
 // type), and the caller then runs the field-by-field parser, which names
 // every fault; valid bodies, the common case, skip its per-field work.
 func parseValidSubmission(body []byte) (gate.Application, bool) {
-	var s submission
-	if json.Unmarshal(body, &s) != nil || s.Type == nil || *s.Type != eventApplicationSubmitted ||
+	s, ok := decodeSubmission(body)
+	if !ok || s.Type == nil || *s.Type != eventApplicationSubmitted ||
 		s.Data == nil || s.Data.DeclaredWorkers == nil || len(s.Data.Workers) > gate.MaxListedWorkers {
 		return gate.Application{}, false
 	}
