@@ -198,7 +198,7 @@ func (d *subDecoder) data(v **applicationJSON) bool {
 		case "permit_type":
 			return d.string(&a.PermitType)
 		case "kbli":
-			return d.kbli(&a.KBLI)
+			return list(d, &a.KBLI, d.string) // a null element is ""
 		case "risk_level":
 			return d.string(&a.RiskLevel)
 		case "business_scale":
@@ -206,7 +206,18 @@ func (d *subDecoder) data(v **applicationJSON) bool {
 		case "declared_workers":
 			return d.intPtr(&a.DeclaredWorkers)
 		case "workers":
-			return d.workers(a)
+			// A null element is a worker with no NIK; members other than
+			// nik are skipped.
+			return list(d, &a.Workers, func(w *struct {
+				NIK string `json:"nik"`
+			}) bool {
+				return d.object(func(key []byte) bool {
+					if string(key) == "nik" {
+						return d.string(&w.NIK)
+					}
+					return d.skip()
+				})
+			})
 		case "callback_url":
 			return d.string(&a.CallbackURL)
 		case "bpjs_employer_code":
@@ -220,57 +231,23 @@ func (d *subDecoder) data(v **applicationJSON) bool {
 	return true
 }
 
-// kbli decodes a list of strings (a null element is "").
-func (d *subDecoder) kbli(v *[]string) bool {
-	var list []string
+// list decodes an array into *v, elem decoding each element, as Unmarshal
+// fills a slice: null leaves *v as it was, [] makes it empty and non-nil.
+func list[T any](d *subDecoder, v *[]T, elem func(*T) bool) bool {
+	var out []T
 	empty, isNull, ok := d.array(func() bool {
-		var s string
-		if !d.string(&s) {
-			return false
-		}
-		list = append(list, s)
-		return true
+		var zero T
+		out = append(out, zero)
+		return elem(&out[len(out)-1])
 	})
 	switch {
 	case !ok:
 		return false
 	case isNull:
 	case empty:
-		*v = []string{}
+		*v = []T{}
 	default:
-		*v = list
-	}
-	return true
-}
-
-// workers decodes the list of workers (a null element is a worker with no
-// NIK; members other than nik are skipped).
-func (d *subDecoder) workers(a *applicationJSON) bool {
-	type worker = struct {
-		NIK string `json:"nik"`
-	}
-	var list []worker
-	empty, isNull, ok := d.array(func() bool {
-		var w worker
-		if !d.object(func(key []byte) bool {
-			if string(key) == "nik" {
-				return d.string(&w.NIK)
-			}
-			return d.skip()
-		}) {
-			return false
-		}
-		list = append(list, w)
-		return true
-	})
-	switch {
-	case !ok:
-		return false
-	case isNull:
-	case empty:
-		a.Workers = []worker{}
-	default:
-		a.Workers = list
+		*v = out
 	}
 	return true
 }
