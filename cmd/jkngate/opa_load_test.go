@@ -16,13 +16,13 @@ import (
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
 
-// opaModule is the Open Policy Agent release the side-by-side measures,
+// opaVersion is the Open Policy Agent release the side-by-side measures,
 // fetched through the Go module proxy and built once (go install) into the
 // user's cache directory; JKNGATE_LOAD_OPA names an opa binary instead.
-const opaModule = "github.com/open-policy-agent/opa@v1.22.3"
+const opaVersion = "v1.22.3"
 
-// opaBinary returns the opa binary, building it on first use (a few
-// minutes on a 2-core machine; later runs reuse it). An error says why
+// opaBinary returns the opa binary, building it on first use (about 90 s
+// on a 2-core machine; later runs reuse it). An error says why
 // there is none: the side-by-side then reports OPA as not measured.
 func opaBinary() (string, error) {
 	if bin := os.Getenv("JKNGATE_LOAD_OPA"); bin != "" {
@@ -32,16 +32,17 @@ func opaBinary() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(cache, "jkngate-load", "opa-v1.22.3")
+	dir := filepath.Join(cache, "jkngate-load", "opa-"+opaVersion)
 	bin := filepath.Join(dir, "opa")
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	install := exec.Command("go", "install", opaModule)
+	module := "github.com/open-policy-agent/opa@" + opaVersion
+	install := exec.Command("go", "install", module)
 	install.Dir = os.TempDir() // outside this module: its go.mod is not touched
 	install.Env = append(os.Environ(), "GOBIN="+dir)
 	if out, err := install.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s: %v\n%s", opaModule, err, out)
+		return "", fmt.Errorf("go install %s: %v\n%s", module, err, out)
 	}
 	return bin, nil
 }
