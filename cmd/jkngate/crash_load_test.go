@@ -120,29 +120,41 @@ func buildBinary(t *testing.T) string {
 // startBinary runs bin serve on a free port with env and waits for /healthz.
 func startBinary(t *testing.T, bin string, env []string) (string, *exec.Cmd) {
 	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(env, "JKNGATE_ADDR="+addr)
+	base := "http://" + addr
+	startServer(t, cmd, "jkngate", base+"/healthz")
+	return base, cmd
+}
+
+// freeAddr is a loopback address whose port was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(env, "JKNGATE_ADDR="+addr)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServer starts cmd (its stderr to the test's), kills it when the
+// test ends, and waits up to 30 s for health to answer 200.
+func startServer(t *testing.T, cmd *exec.Cmd, what, health string) {
+	t.Helper()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // may have exited
-	base := "http://" + addr
-	if waitFor(20*time.Second, 50*time.Millisecond, func() bool {
-		resp, err := http.Get(base + "/healthz")
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) //nolint:errcheck // killed, or exited
+	if !waitFor(30*time.Second, 50*time.Millisecond, func() bool {
+		resp, err := http.Get(health)
 		if err == nil {
 			resp.Body.Close()
 		}
-		return err == nil
+		return err == nil && resp.StatusCode == http.StatusOK
 	}) {
-		return base, cmd
+		t.Fatalf("%s did not start", what)
 	}
-	t.Fatal("jkngate did not start")
-	return "", nil
 }

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/jkngate/jkngate/integrations/simulators/bpjssim"
 )
@@ -83,29 +81,11 @@ func startOPA(t *testing.T, bin string, d bpjssim.Data) (string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error",
 		policy, filepath.Join(dir, "data.json"))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) //nolint:errcheck // killed
 	base := "http://" + addr
-	if !waitFor(30*time.Second, 50*time.Millisecond, func() bool {
-		resp, err := http.Get(base + "/health")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == http.StatusOK
-	}) {
-		t.Fatal("opa did not start")
-	}
+	startServer(t, cmd, "opa", base+"/health")
 	return base, cmd.Process.Pid
 }
 
