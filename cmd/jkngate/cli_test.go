@@ -5,9 +5,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runOut runs jkngate with args and no environment, returning stdout.
@@ -156,17 +159,75 @@ func TestUnknownVariableWarning(t *testing.T) {
 	}
 }
 
-// TestTuneGC: serve sets the collector's target to defaultGCPercent unless
-// GOGC is set, and leaves an operator's GOGC alone.
+// TestTuneGC: serve keeps the collector's target at gcPercentFor the live
+// heap, set again after a collection, and leaves an operator's GOGC alone.
 func TestTuneGC(t *testing.T) {
 	orig := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(orig)
-	tuneGC(func(string) (string, bool) { return "", false })
-	if got := debug.SetGCPercent(123); got != defaultGCPercent {
-		t.Errorf("without GOGC: GC percent %d, want %d", got, defaultGCPercent)
+
+	stop := tuneGC(func(k string) (string, bool) { return "123", k == "GOGC" })
+	stop()
+	if got := gcPercent(); got != 100 {
+		t.Errorf("with GOGC set: GC percent %d, want 100 left alone", got)
 	}
-	tuneGC(func(k string) (string, bool) { return "123", k == "GOGC" })
-	if got := debug.SetGCPercent(100); got != 123 {
-		t.Errorf("with GOGC set: GC percent %d, want the operator's 123 left alone", got)
+
+	stop = tuneGC(func(string) (string, bool) { return "", false })
+	defer stop()
+	// The live heap changes with this test's allocations: after a
+	// collection, the target must be the one for the heap it left.
+	keep := make([][]byte, 0, 64)
+	for range 64 {
+		keep = append(keep, make([]byte, 256<<10)) // 16 MB live: past the floor's fifth
 	}
+	var want int
+	for range 100 {
+		runtime.GC()
+		want = gcPercentFor(liveHeap())
+		if got := gcPercent(); got == want {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // the finalizer runs on its own goroutine
+	}
+	if got := gcPercent(); got != want || want != defaultGCPercent {
+		t.Errorf("16 MB live: GC percent %d, want %d (defaultGCPercent %d)", got, want, defaultGCPercent)
+	}
+	runtime.KeepAlive(keep)
+	for range 100 {
+		runtime.GC()
+		if got := gcPercent(); got > defaultGCPercent {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("small live heap (%d bytes): GC percent %d, want above %d", liveHeap(), gcPercent(), defaultGCPercent)
+}
+
+func TestGCPercentFor(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{
+		{0, defaultGCPercent},
+		{4 << 20, 1500},
+		{8 << 20, 700},
+		{gcHeapFloor / 5, defaultGCPercent},
+		{gcHeapFloor, defaultGCPercent},
+		{1 << 30, defaultGCPercent},
+	} {
+		if got := gcPercentFor(c.live); got != c.want {
+			t.Errorf("gcPercentFor(%d) = %d, want %d", c.live, got, c.want)
+		}
+	}
+}
+
+func gcPercent() int {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int(s[0].Value.Uint64())
+}
+
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }

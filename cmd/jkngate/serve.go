@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/jkngate/jkngate/config"
@@ -54,26 +53,6 @@ by JKNGATE_CONFIG) configure it; see README.md and config.example.yaml.`)
 	}
 	defer c.close()
 	return c.listenAndServe(ctx, stdout, nil)
-}
-
-// defaultGCPercent is the garbage collector's target (GOGC) that serve
-// sets unless GOGC is set. The gate's live heap is a few megabytes (its
-// caches of BPJS answers included) and each decision allocates some tens
-// of kilobytes, so at Go's default of 100 the collector ran every 70-90 ms
-// under load, its marking alone some 15% of the server's CPU. At 400 it
-// runs a quarter as often: about 60 µs less server CPU per decision (of
-// about 320) in the side-by-side run. The price is memory: the heap grows
-// to about five times the live heap between collections, a few tens of
-// megabytes at first and more as the cache fills (JKNGATE_CACHE_SIZE).
-// Where memory is tight, GOGC=100 or GOMEMLIMIT says so.
-const defaultGCPercent = 400
-
-// tuneGC sets the garbage collector's target to defaultGCPercent when GOGC
-// is not set (an operator's GOGC, or GOMEMLIMIT, still rules).
-func tuneGC(lookupEnv func(string) (string, bool)) {
-	if _, set := lookupEnv("GOGC"); !set {
-		debug.SetGCPercent(defaultGCPercent)
-	}
 }
 
 // loadConfig loads and validates the configuration and the policy for
