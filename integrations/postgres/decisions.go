@@ -37,7 +37,7 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // Calls are group-committed: the store's writer records the calls that
 // arrive while it is busy together, with one statement and so one
 // transaction and one WAL flush (record_decisions, migration
-// 0014_record_decisions_arrays): set by set when the batch's applications
+// 0014_record_decisions_arrays, as replaced by 0016): set by set when the batch's applications
 // and deliveries are distinct (the writer keeps a second call for an
 // application or delivery of the batch for its next batch), else, or when
 // the set path fails, each decision in a subtransaction of its own so that

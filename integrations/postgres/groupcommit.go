@@ -30,8 +30,9 @@ const maxBatch = 64
 const batchTimeout = 15 * time.Second
 
 // recordDecisionsSQL calls the record_decisions function of migration
-// 0014_record_decisions_arrays: a batch of decisions in one statement, one
-// array per column. The casts pick it rather than 0013's JSON form.
+// 0014_record_decisions_arrays (its body replaced by 0016): a batch of
+// decisions in one statement, one array per column. The casts pick it
+// rather than 0013's JSON form.
 const recordDecisionsSQL = `SELECT * FROM record_decisions($1::text[], $2::text[], $3::text[],
 	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 	$10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
