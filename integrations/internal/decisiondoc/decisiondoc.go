@@ -15,6 +15,7 @@ package decisiondoc
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jkngate/jkngate/gate"
@@ -108,12 +109,27 @@ type applicationDoc struct {
 // (nil included). It fails only for details that encoding/json cannot
 // encode (a channel, a NaN), which is a bug in whoever built them.
 func EncodeReasons(reasons []gate.Reason) ([]byte, error) {
-	docs := make([]reasonDoc, len(reasons))
+	b := make([]byte, 0, 1024*len(reasons)+2)
+	b = append(b, '[')
 	for i, r := range reasons {
-		docs[i] = reasonDoc{Code: string(r.Code), Outcome: string(r.Outcome), Message: r.Message,
-			MessageEN: r.MessageEN, LegalBasis: r.LegalBasis, Remedy: r.Remedy, Details: r.Details}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendField(append(b, '{'), true, "code", string(r.Code))
+		b = appendField(b, false, "outcome", string(r.Outcome))
+		b = appendField(b, false, "message", r.Message)
+		b = appendField(b, false, "message_en", r.MessageEN)
+		b = appendField(b, false, "legal_basis", r.LegalBasis)
+		b = appendField(b, false, "remedy", r.Remedy)
+		if len(r.Details) > 0 { // omitempty
+			var err error
+			if b, err = appendObject(appendName(b, false, "details"), r.Details); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, '}')
 	}
-	return json.Marshal(docs)
+	return append(b, ']'), nil
 }
 
 // DecodeReasons reads a reasons document. It returns a non-nil slice, empty
@@ -141,15 +157,31 @@ func DecodeReasons(b []byte) ([]gate.Reason, error) {
 // when there is one. It does not fail for any gate.Evidence; the error is
 // encoding/json's.
 func EncodeEvidence(e gate.Evidence) ([]byte, error) {
-	doc := evidenceDoc{Source: string(e.Source), AsOf: formatTime(e.AsOf),
-		WorkersListed: e.WorkersListed, WorkersChecked: e.WorkersChecked, PolicyRegion: e.PolicyRegion}
-	if m := e.Employer; m != nil {
-		doc.Employer = &employerDoc{Code: m.Code, NIB: m.NIB, NPWP: m.NPWP, Name: m.Name, Status: m.Status,
-			StatusText: m.StatusText, RegisteredWorkers: m.RegisteredWorkers, ActiveWorkers: m.ActiveWorkers,
-			ArrearsMonths: m.ArrearsMonths, ArrearsAmount: m.ArrearsAmount, LastPaidPeriod: m.LastPaidPeriod,
-			DataDate: m.DataDate}
+	b := make([]byte, 0, 512)
+	b = appendField(append(b, '{'), true, "source", string(e.Source))
+	if asOf := formatTime(e.AsOf); asOf != "" {
+		b = appendField(b, false, "as_of", asOf)
 	}
-	return json.Marshal(doc)
+	b = strconv.AppendInt(appendName(b, false, "workers_listed"), int64(e.WorkersListed), 10)
+	b = strconv.AppendInt(appendName(b, false, "workers_checked"), int64(e.WorkersChecked), 10)
+	if m := e.Employer; m != nil {
+		b = appendField(append(appendName(b, false, "employer"), '{'), true, "code", m.Code)
+		b = appendField(b, false, "nib", m.NIB)
+		b = appendField(b, false, "npwp", m.NPWP)
+		b = appendField(b, false, "name", m.Name)
+		b = appendField(b, false, "status", m.Status)
+		b = appendField(b, false, "status_text", m.StatusText)
+		b = strconv.AppendInt(appendName(b, false, "registered_workers"), int64(m.RegisteredWorkers), 10)
+		b = strconv.AppendInt(appendName(b, false, "active_workers"), int64(m.ActiveWorkers), 10)
+		b = strconv.AppendInt(appendName(b, false, "arrears_months"), int64(m.ArrearsMonths), 10)
+		b = strconv.AppendInt(appendName(b, false, "arrears_amount"), m.ArrearsAmount, 10)
+		b = appendField(b, false, "last_paid_period", m.LastPaidPeriod)
+		b = append(appendField(b, false, "data_date", m.DataDate), '}')
+	}
+	if e.PolicyRegion != "" {
+		b = appendField(b, false, "policy_region", e.PolicyRegion)
+	}
+	return append(b, '}'), nil
 }
 
 // DecodeEvidence reads an evidence document. AsOf comes back in UTC, or as
@@ -182,8 +214,14 @@ func FormatTime(t time.Time) string { return formatTime(t) }
 // EncodeReview returns the review document. It does not fail for any
 // gate.Review; the error is encoding/json's.
 func EncodeReview(r gate.Review) ([]byte, error) {
-	return json.Marshal(reviewDoc{State: string(r.State), Action: string(r.Action), Note: r.Note, By: r.By,
-		At: formatTime(r.At), DueAt: formatTime(r.DueAt)})
+	b := appendField(append(make([]byte, 0, 128), '{'), true, "state", string(r.State))
+	for _, f := range [...]struct{ name, value string }{{"action", string(r.Action)}, {"note", r.Note},
+		{"by", r.By}, {"at", formatTime(r.At)}, {"due_at", formatTime(r.DueAt)}} {
+		if f.value != "" { // omitempty
+			b = appendField(b, false, f.name, f.value)
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // DecodeReview reads a review document. At comes back in UTC, or as the
@@ -222,14 +260,40 @@ func EncodeApplication(a gate.Application) ([]byte, error) {
 	if a.ID == "" {
 		return nil, nil
 	}
-	doc := applicationDoc{ID: a.ID, NIB: a.NIB, NPWP: a.NPWP, CompanyName: a.CompanyName,
-		RegionCode: a.RegionCode, PermitType: string(a.PermitType), KBLI: a.KBLI, RiskLevel: a.RiskLevel,
-		BusinessScale: a.BusinessScale, DeclaredWorkers: a.DeclaredWorkers, CallbackURL: a.CallbackURL,
-		BPJSEmployerCode: a.BPJSEmployerCode}
-	for _, w := range a.Workers {
-		doc.Workers = append(doc.Workers, w.NIK)
+	b := make([]byte, 0, 256+20*len(a.Workers))
+	b = appendField(append(b, '{'), true, "application_id", a.ID)
+	b = appendField(b, false, "nib", a.NIB)
+	b = appendOptional(b, "npwp", a.NPWP)
+	b = appendOptional(b, "company_name", a.CompanyName)
+	b = appendField(b, false, "region_code", a.RegionCode)
+	b = appendField(b, false, "permit_type", string(a.PermitType))
+	if len(a.KBLI) > 0 {
+		b = appendStrings(appendName(b, false, "kbli"), a.KBLI)
 	}
-	return json.Marshal(doc)
+	b = appendOptional(b, "risk_level", a.RiskLevel)
+	b = appendOptional(b, "business_scale", a.BusinessScale)
+	b = strconv.AppendInt(appendName(b, false, "declared_workers"), int64(a.DeclaredWorkers), 10)
+	if len(a.Workers) > 0 {
+		b = append(appendName(b, false, "workers"), '[')
+		for i, w := range a.Workers {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, w.NIK)
+		}
+		b = append(b, ']')
+	}
+	b = appendOptional(b, "callback_url", a.CallbackURL)
+	b = appendOptional(b, "bpjs_employer_code", a.BPJSEmployerCode)
+	return append(b, '}'), nil
+}
+
+// appendOptional appends an omitempty string field (not the first).
+func appendOptional(b []byte, name, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return appendField(b, false, name, s)
 }
 
 // DecodeApplication reads an application document (a NULL column is the
