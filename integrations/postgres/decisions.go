@@ -37,17 +37,21 @@ func lockApplication(ctx context.Context, tx pgx.Tx, clientID, applicationID str
 // Calls are group-committed: the store's writer records the calls that
 // arrive while it is busy together, with one statement and so one
 // transaction and one WAL flush (record_decisions, migration
-// 0014_record_decisions_arrays, as replaced by 0016): set by set when the batch's applications
-// and deliveries are distinct (the writer keeps a second call for an
-// application or delivery of the batch for its next batch), else, or when
-// the set path fails, each decision in a subtransaction of its own so that
-// one that fails fails alone. A lone call is one statement of its own
-// (record_decision, 0012_record_decision). A batch that fails as a whole
-// (a deadlock, a lost connection) is recorded call by call, on each
-// caller's context.
+// 0014_record_decisions_arrays, as replaced by 0016): set by set when the
+// batch's applications and deliveries are distinct (the writer keeps a
+// second call for an application or delivery of the batch for its next
+// batch), else, or when the set path fails, each decision in a
+// subtransaction of its own so that one that fails fails alone. A lone call is one statement of its own
+// (record_decision, 0012_record_decision as replaced by 0017). A batch that
+// fails as a whole (a deadlock, a lost connection) is recorded call by call,
+// on each caller's context.
+//
+// Both take the applications' advisory locks first (a batch's in ascending
+// key order), then insert the receipts: in one order everywhere, so that two
+// transactions recording the same delivery never deadlock.
 //
 // Idempotency rests on webhook_receipts' primary key: the receipt is
-// inserted first with ON CONFLICT DO NOTHING. When a concurrent transaction
+// inserted with ON CONFLICT DO NOTHING. When a concurrent transaction
 // (on any replica) holds the same key uncommitted, PostgreSQL makes the
 // insert wait for it; when the key exists, nothing is inserted, and the
 // decision recorded then is returned with created false. Supersession is

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -487,3 +488,77 @@ func TestCallerGivingUpKeepsTheConnection(t *testing.T) {
 
 // TestWriterStats: the writer counts its batches, decisions and busy time.
 func TestWriterStats(t *testing.T) { storetest.RunWriterStats(t, openFresh(t)) }
+
+// TestLoneDecisionTakesTheLockFirst: a decision recorded alone waits for its
+// application's lock before it writes anything, as a batch does (migration
+// 0017). In the other order a lone call that held the delivery's receipt
+// while it waited for the lock, and a batch that held the lock while it
+// inserted the same receipt, deadlocked until PostgreSQL failed one of them
+// (after deadlock_timeout, a second by default).
+func TestLoneDecisionTakesTheLockFirst(t *testing.T) {
+	s := openFresh(t)
+	ctx := t.Context()
+	// An application id of its own: advisory locks are shared by the whole
+	// database, other tests' schemas included.
+	app := fmt.Sprintf("OSS-lock-first-%d", time.Now().UnixNano())
+	first := storetest.NewDecision("client-a", "msg_1", app)
+	again := storetest.NewDecision("client-a", "msg_1", app) // the same delivery, another decision
+	row, err := encodeDecision(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // committed below
+	if err := lockApplication(ctx, tx, "client-a", app); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		got recordedRow
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() { got, err := s.recordOne(ctx, again, row); done <- answer{got, err} }()
+
+	// Once the lone call waits for the lock: has it written, that is been
+	// given a transaction id (whose lock it would hold)? pg_locks is read
+	// afresh by each query (pg_stat_activity would be a snapshot taken once
+	// per transaction), and each query is a round trip: no sleep is needed.
+	var wrote bool
+	for {
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_locks x
+				WHERE x.pid = l.pid AND x.locktype = 'transactionid' AND x.granted)
+			FROM pg_locks l
+			WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 1785425511
+			  AND l.objid::text::bigint = hashtext('client-a' || chr(31) || $1)::bigint & 4294967295`,
+			app).Scan(&wrote)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			t.Fatal(err)
+		}
+	}
+	if wrote {
+		t.Error("the lone call waits for the application's lock holding a transaction id: it wrote first")
+	}
+
+	// The batch's order: the lock (held), then the receipt and the decision.
+	rows, err := tx.Query(ctx, recordDecisionsSQL, newBatchColumns([]*recordReq{newReq(t, ctx, first)}).args(time.Now())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatalf("batch: %v", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a := <-done; a.err != nil || a.got.Created || a.got.ID != first.ID {
+		t.Errorf("lone call: created %v, %s, %v; want the batch's %s, not created", a.got.Created, a.got.ID, a.err, first.ID)
+	}
+}

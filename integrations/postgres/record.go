@@ -106,6 +106,11 @@ func (s *Store) recordDecisionTx(ctx context.Context, d gate.Decision) (gate.Dec
 	var stored gate.Decision
 	var created bool
 	err := s.inTx(ctx, "record the decision", func(tx pgx.Tx) error {
+		// The lock before the receipt, in the functions' order (see
+		// migration 0017): the other order could deadlock with a batch.
+		if err := lockApplication(ctx, tx, d.ClientID, d.ApplicationID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO webhook_receipts (client_id, webhook_id, decision_id, received_at)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (client_id, webhook_id) DO NOTHING`,
 			d.ClientID, d.WebhookID, d.ID, time.Now())
@@ -120,9 +125,6 @@ func (s *Store) recordDecisionTx(ctx context.Context, d gate.Decision) (gate.Dec
 			return err
 		}
 
-		if err := lockApplication(ctx, tx, d.ClientID, d.ApplicationID); err != nil {
-			return err
-		}
 		var head string
 		err = tx.QueryRow(ctx, `SELECT id FROM decisions
 			WHERE client_id = $1 AND application_id = $2 AND superseded_by IS NULL FOR NO KEY UPDATE`,
