@@ -179,20 +179,23 @@ func TestTuneGC(t *testing.T) {
 	for range 64 {
 		keep = append(keep, make([]byte, 256<<10)) // 16 MB live: past the floor's fifth
 	}
+	// The finalizer runs on a goroutine of its own: wait for it, within a
+	// bound generous for a loaded machine.
+	deadline := time.Now().Add(10 * time.Second)
 	var want int
-	for range 100 {
+	for time.Now().Before(deadline) {
 		runtime.GC()
 		want = gcPercentFor(liveHeap())
 		if got := gcPercent(); got == want {
 			break
 		}
-		time.Sleep(10 * time.Millisecond) // the finalizer runs on its own goroutine
+		time.Sleep(10 * time.Millisecond)
 	}
 	if got := gcPercent(); got != want || want != defaultGCPercent {
 		t.Errorf("16 MB live: GC percent %d, want %d (defaultGCPercent %d)", got, want, defaultGCPercent)
 	}
 	runtime.KeepAlive(keep)
-	for range 100 {
+	for deadline = time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		runtime.GC()
 		if got := gcPercent(); got > defaultGCPercent {
 			return
